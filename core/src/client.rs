@@ -1,0 +1,369 @@
+//! The one entry point every surface uses: options in, [`GitCredential`] out.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+
+use crate::credentials::{Credentials, Secret};
+use crate::endpoint::{self, Endpoint};
+use crate::error::{Error, ErrorCode, Result};
+use crate::git_credential;
+use crate::provider::ProfileContext;
+use crate::remote::Remote;
+use crate::runtime;
+use crate::sign::{self, SIGNATURE_VALIDITY, SigningRequest};
+
+/// Default time before expiry at which temporary credentials are refreshed.
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(10 * 60);
+
+/// Environment variable of the official remote helper that replaces the CodeCommit host.
+pub const ENDPOINT_ENV: &str = "CODE_COMMIT_ENDPOINT";
+
+/// How a [`Client`] resolves credentials and endpoints.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    /// Profile to use when the remote does not name one (`codecommit://PROFILE@REPO` wins).
+    pub profile: Option<String>,
+    /// Region when the remote does not give one (the remote and its host win).
+    pub region: Option<String>,
+    /// Endpoint override (`host[:port]` or `http[s]://host[:port]`); when `None`,
+    /// `CODE_COMMIT_ENDPOINT` is read. Requests to this exact host are signed as given.
+    pub endpoint: Option<String>,
+    /// Temporary credentials closer than this to expiry are refreshed before signing.
+    pub refresh_margin: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            profile: None,
+            region: None,
+            endpoint: None,
+            refresh_margin: DEFAULT_REFRESH_MARGIN,
+        }
+    }
+}
+
+/// Resolves remotes to signed Git credentials. Cheap to share between threads.
+pub struct Client {
+    options: ClientOptions,
+    trusted: Option<Endpoint>,
+    memo: Mutex<HashMap<(String, bool), Credentials>>,
+}
+
+/// Everything known about a remote before credentials are fetched.
+pub struct Target {
+    pub remote: Remote,
+    pub profile: ProfileContext,
+    pub region: String,
+    pub endpoint: Endpoint,
+    /// The host as it goes into the canonical request.
+    pub sign_host: String,
+}
+
+impl Client {
+    pub fn new(options: ClientOptions) -> Result<Client> {
+        let endpoint = options
+            .endpoint
+            .clone()
+            .or_else(|| std::env::var(ENDPOINT_ENV).ok().filter(|v| !v.trim().is_empty()));
+        let trusted = endpoint.as_deref().map(Endpoint::parse_override).transpose()?;
+        if let Some(region) = &options.region {
+            endpoint::validate_region(region)?;
+        }
+        Ok(Client {
+            options,
+            trusted,
+            memo: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn options(&self) -> &ClientOptions {
+        &self.options
+    }
+
+    /// Parses the remote and settles profile, region, endpoint and the host to sign.
+    pub fn target(&self, remote_or_url: &str) -> Result<Target> {
+        let remote = Remote::parse(remote_or_url, self.trusted.as_ref())?;
+        let profile_name = remote.profile.as_deref().or(self.options.profile.as_deref());
+        let profile = ProfileContext::load(profile_name)?;
+        let region = remote
+            .region
+            .clone()
+            .or_else(|| self.options.region.clone())
+            .or_else(|| profile.configured_region())
+            .ok_or_else(|| no_region(&remote, &profile))?;
+        endpoint::validate_region(&region)?;
+        let endpoint = match (&remote.endpoint, &self.trusted) {
+            (Some(e), _) => e.clone(),
+            (None, Some(t)) => t.clone(),
+            (None, None) => Endpoint::for_region(&region, profile.use_fips())?,
+        };
+        let is_trusted = self.trusted.as_ref() == Some(&endpoint);
+        // An override is signed exactly as given (the official remote helper does so);
+        // AWS hosts are signed without a port (the AWS CLI helper does so).
+        let sign_host = if is_trusted {
+            endpoint.host.clone()
+        } else {
+            endpoint::strip_port(&endpoint.host).unwrap_or(&endpoint.host).to_owned()
+        };
+        Ok(Target {
+            remote,
+            profile,
+            region,
+            endpoint,
+            sign_host,
+        })
+    }
+
+    /// Credentials for `remote_or_url`, signed at `at` (now when `None`). Blocks.
+    pub fn git_credential_blocking(&self, remote_or_url: &str, at: Option<SystemTime>) -> Result<GitCredential> {
+        let target = self.target(remote_or_url)?;
+        let creds = match self.ready_credentials(&target) {
+            Some(creds) => creds,
+            None => runtime::block_on(self.fetch_credentials(&target))??,
+        };
+        Ok(sign_target(&target, &creds, at.unwrap_or_else(SystemTime::now)))
+    }
+
+    /// Credentials for `remote_or_url`, signed at `at` (now when `None`). Needs tokio.
+    pub async fn git_credential(&self, remote_or_url: &str, at: Option<SystemTime>) -> Result<GitCredential> {
+        let target = self.target(remote_or_url)?;
+        let creds = match self.ready_credentials(&target) {
+            Some(creds) => creds,
+            None => self.fetch_credentials(&target).await?,
+        };
+        Ok(sign_target(&target, &creds, at.unwrap_or_else(SystemTime::now)))
+    }
+
+    /// The credentials for a target (for `doctor`). Blocks.
+    pub fn credentials_blocking(&self, target: &Target) -> Result<Credentials> {
+        match self.ready_credentials(target) {
+            Some(creds) => Ok(creds),
+            None => runtime::block_on(self.fetch_credentials(target))?,
+        }
+    }
+
+    /// Static keys, or remembered temporary credentials that are not close to expiry.
+    fn ready_credentials(&self, target: &Target) -> Option<Credentials> {
+        if let Some(creds) = target.profile.static_credentials() {
+            return Some(creds);
+        }
+        let memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        memo.get(&memo_key(&target.profile))
+            .filter(|c| !c.expires_within(SystemTime::now(), self.options.refresh_margin))
+            .cloned()
+    }
+
+    async fn fetch_credentials(&self, target: &Target) -> Result<Credentials> {
+        let sts_region = target.profile.configured_region().or_else(|| Some(target.region.clone()));
+        let creds = target.profile.provider_credentials(sts_region).await?;
+        let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        memo.insert(memo_key(&target.profile), creds.clone());
+        Ok(creds)
+    }
+}
+
+fn memo_key(profile: &ProfileContext) -> (String, bool) {
+    (profile.name().to_owned(), profile.is_explicit())
+}
+
+fn no_region(remote: &Remote, profile: &ProfileContext) -> Error {
+    Error::new(
+        ErrorCode::InvalidRegion,
+        format!(
+            "no AWS region for repository {}: use codecommit::REGION://{}, set AWS_REGION, or \
+             add `region = ...` to profile \"{}\" (aws configure set region REGION --profile {})",
+            remote.repository,
+            remote.repository,
+            profile.name(),
+            profile.name()
+        ),
+    )
+}
+
+fn sign_target(target: &Target, creds: &Credentials, at: SystemTime) -> GitCredential {
+    let mut credential = sign_credentials(
+        creds,
+        &target.endpoint,
+        &target.sign_host,
+        &target.remote.path(),
+        &target.region,
+        at,
+    );
+    credential.profile = Some(target.profile.name().to_owned());
+    credential
+}
+
+/// Signs explicit credentials for one repository path. Pure apart from the key cache.
+pub fn sign_credentials(
+    creds: &Credentials,
+    endpoint: &Endpoint,
+    sign_host: &str,
+    path: &str,
+    region: &str,
+    at: SystemTime,
+) -> GitCredential {
+    let request = SigningRequest {
+        host: sign_host,
+        path,
+        region,
+        at,
+    };
+    let password = sign::sign_password(creds.secret_access_key(), &request);
+    let username = match creds.session_token() {
+        Some(token) => Secret::new(format!("{}%{}", creds.access_key_id(), token.expose())),
+        None => Secret::new(creds.access_key_id()),
+    };
+    let validity = at + SIGNATURE_VALIDITY;
+    let expires_at = creds.expiry().map_or(validity, |e| e.min(validity));
+    let url = Secret::new(format!(
+        "{}://{}:{}@{}{}",
+        endpoint.scheme,
+        url_encode(username.expose()),
+        password.expose(),
+        endpoint.host,
+        path
+    ));
+    GitCredential {
+        access_key_id: creds.access_key_id().to_owned(),
+        username,
+        password,
+        expires_at,
+        url,
+        host: endpoint.host.clone(),
+        path: path.to_owned(),
+        region: region.to_owned(),
+        profile: None,
+        source: creds.source().to_owned(),
+    }
+}
+
+/// Percent-encodes everything but `A-Za-z0-9_.-~`, like the official helper.
+pub fn url_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() * 3 / 2);
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"_.-~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A signed CodeCommit Git credential: what Git needs to authenticate.
+#[derive(Clone)]
+pub struct GitCredential {
+    access_key_id: String,
+    username: Secret,
+    password: Secret,
+    expires_at: SystemTime,
+    url: Secret,
+    host: String,
+    path: String,
+    region: String,
+    profile: Option<String>,
+    source: String,
+}
+
+impl GitCredential {
+    /// Access key id, plus `%SESSION_TOKEN` for temporary credentials (not URL-encoded).
+    pub fn username(&self) -> &Secret {
+        &self.username
+    }
+
+    pub fn password(&self) -> &Secret {
+        &self.password
+    }
+
+    /// The earlier of the signature's validity and the credentials' own expiry.
+    pub fn expires_at(&self) -> SystemTime {
+        self.expires_at
+    }
+
+    /// `https://USERNAME:PASSWORD@HOST/v1/repos/REPO`, as the official remote helper makes it.
+    pub fn url(&self) -> &Secret {
+        &self.url
+    }
+
+    /// The URL without credentials.
+    pub fn plain_url(&self, scheme: &str) -> String {
+        format!("{scheme}://{}{}", self.host, self.path)
+    }
+
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The git credential-helper reply, with `password_expiry_utc`.
+    pub fn git_reply(&self) -> Result<String> {
+        git_credential::format_reply(
+            self.username.expose(),
+            self.password.expose(),
+            Some(self.expires_at),
+        )
+    }
+}
+
+impl fmt::Debug for GitCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GitCredential")
+            .field("access_key_id", &self.access_key_id)
+            .field("password", &self.password)
+            .field("expires_at", &self.expires_at)
+            .field("host", &self.host)
+            .field("path", &self.path)
+            .field("region", &self.region)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_encoding_matches_official_safe_set() {
+        assert_eq!(url_encode("AKID%ab+/=~_.-Z9"), "AKID%25ab%2B%2F%3D~_.-Z9");
+        assert_eq!(url_encode("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn expiry_is_the_earlier_limit() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let endpoint = Endpoint::for_region("us-east-1", false).unwrap();
+        let soon = at + Duration::from_secs(60);
+        let temp = Credentials::new("ASIA", "s", Some(Secret::new("tok")), Some(soon));
+        let c = sign_credentials(&temp, &endpoint, &endpoint.host, "/v1/repos/r", "us-east-1", at);
+        assert_eq!(c.expires_at(), soon);
+        assert_eq!(c.username().expose(), "ASIA%tok");
+        assert!(c.url().expose().starts_with("https://ASIA%25tok:"));
+        let fixed = Credentials::new("AKIA", "s", None, None);
+        let c = sign_credentials(&fixed, &endpoint, &endpoint.host, "/v1/repos/r", "us-east-1", at);
+        assert_eq!(c.expires_at(), at + SIGNATURE_VALIDITY);
+        let shown = format!("{c:?}");
+        assert!(!shown.contains(&c.password().expose()[16..]));
+    }
+}

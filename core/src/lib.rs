@@ -1,0 +1,31 @@
+//! AWS CodeCommit Git credentials from AWS profiles.
+//!
+//! Turns a `codecommit://` remote or a CodeCommit HTTPS URL, plus an AWS profile, into the
+//! SigV4-signed username and password Git needs (or a URL carrying them). Every binding
+//! (CLI, C, Python, Node) is a thin shell over [`Client`].
+//!
+//! ```no_run
+//! use codecommit_auth::{Client, ClientOptions};
+//! let client = Client::new(ClientOptions::default())?;
+//! let cred = client.git_credential_blocking("codecommit::us-east-1://my-repo", None)?;
+//! println!("{}", cred.plain_url("https"));
+//! # Ok::<(), codecommit_auth::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod client;
+pub mod credentials;
+pub mod endpoint;
+pub mod error;
+pub mod git_credential;
+pub mod provider;
+pub mod remote;
+mod runtime;
+pub mod sign;
+
+pub use client::{Client, ClientOptions, GitCredential, Target, sign_credentials, url_encode};
+pub use credentials::{Credentials, Secret};
+pub use endpoint::{Endpoint, HostInfo, classify_host};
+pub use error::{Error, ErrorCode, Result};
+pub use git_credential::CredentialRequest;
+pub use remote::Remote;

@@ -1,0 +1,335 @@
+//! Profile → credentials and region, through aws-config.
+//!
+//! The AWS config files are parsed with aws-config's own parser. Static keys (environment
+//! variables, plain profile keys) are taken straight from that parse: no runtime, no HTTP
+//! client, no TLS. Everything else (assume role, SSO, web identity, credential_process,
+//! container, IMDS) goes through aws-config's providers with bounded timeouts.
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use aws_config::default_provider::credentials::DefaultCredentialsChain;
+use aws_config::ecs::EcsCredentialsProvider;
+use aws_config::environment::credentials::EnvironmentVariableCredentialsProvider;
+use aws_config::imds::credentials::ImdsCredentialsProvider;
+use aws_config::meta::credentials::CredentialsProviderChain;
+use aws_runtime::env_config::file::EnvConfigFiles as ProfileFiles;
+use aws_config::profile::{Profile, ProfileFileCredentialsProvider, ProfileSet};
+use aws_config::provider_config::ProviderConfig;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::web_identity_token::WebIdentityTokenCredentialsProvider;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_smithy_http_client::tls;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_types::os_shim_internal::{Env, Fs};
+use aws_types::region::Region;
+
+use crate::credentials::{Credentials, Secret};
+use crate::error::{Error, ErrorCode, Result};
+use crate::runtime;
+
+/// Profile keys that mean "not static keys": resolution needs a provider (and maybe network).
+const DYNAMIC_KEYS: [&str; 9] = [
+    "role_arn",
+    "credential_process",
+    "credential_source",
+    "sso_session",
+    "sso_start_url",
+    "sso_account_id",
+    "web_identity_token_file",
+    "login_session",
+    "mfa_serial",
+];
+
+/// Network bounds for every credential source.
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The parsed AWS config and which profile is in use.
+pub struct ProfileContext {
+    set: ProfileSet,
+    name: String,
+    /// Named by the caller (URL, option, --profile): environment keys are then not used,
+    /// as in botocore, where an explicit profile removes the environment provider.
+    explicit: bool,
+}
+
+impl ProfileContext {
+    /// Parses `~/.aws/config` and `~/.aws/credentials` (honouring `AWS_CONFIG_FILE`,
+    /// `AWS_SHARED_CREDENTIALS_FILE`, `AWS_PROFILE`).
+    pub fn load(explicit: Option<&str>) -> Result<ProfileContext> {
+        let files = ProfileFiles::builder()
+            .include_default_config_file(true)
+            .include_default_credentials_file(true)
+            .build();
+        let selected = explicit.map(|p| Cow::Owned(p.to_owned()));
+        let set = runtime::poll_here(aws_config::profile::load(
+            &Fs::real(),
+            &Env::real(),
+            &files,
+            selected,
+        ))
+        .map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidConfig,
+                format!(
+                    "cannot read the AWS config files: {}. Fix the file it names (or check \
+                     AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE)",
+                    DisplayErrorContext(&e)
+                ),
+            )
+        })?;
+        let env_profile = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
+        let context = ProfileContext {
+            name: set.selected_profile().to_owned(),
+            explicit: explicit.is_some(),
+            set,
+        };
+        if explicit.is_some() || env_profile.is_some() {
+            context.require_profile()?;
+        }
+        Ok(context)
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn is_explicit(&self) -> bool {
+        self.explicit
+    }
+
+    fn profile(&self) -> Option<&Profile> {
+        self.set.get_profile(&self.name)
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        self.profile().and_then(|p| p.get(key)).filter(|v| !v.is_empty())
+    }
+
+    fn require_profile(&self) -> Result<()> {
+        if self.profile().is_some() {
+            return Ok(());
+        }
+        let mut available: Vec<&str> = self.set.profiles().collect();
+        available.sort_unstable();
+        let listed = if available.is_empty() {
+            "there are no profiles".to_owned()
+        } else {
+            format!("available profiles: {}", available.join(", "))
+        };
+        Err(Error::new(
+            ErrorCode::UnknownProfile,
+            format!(
+                "AWS profile \"{}\" is not defined in the AWS config or credentials file \
+                 ({listed}). Create it with `aws configure --profile {}` or use an existing one",
+                self.name, self.name
+            ),
+        ))
+    }
+
+    /// Region from `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile's `region`.
+    pub fn configured_region(&self) -> Option<String> {
+        ["AWS_REGION", "AWS_DEFAULT_REGION"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+            .or_else(|| self.get("region").map(str::to_owned))
+    }
+
+    /// FIPS from `AWS_USE_FIPS_ENDPOINT`, then the profile's `use_fips_endpoint`.
+    pub fn use_fips(&self) -> bool {
+        std::env::var("AWS_USE_FIPS_ENDPOINT")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .or_else(|| self.get("use_fips_endpoint").map(str::to_owned))
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    }
+
+    /// True when this profile's credentials come from a single sign-on session.
+    fn uses_sso(&self) -> bool {
+        self.get("sso_session").is_some() || self.get("sso_start_url").is_some()
+    }
+
+    /// A human description of the credential source (for `doctor`; never a secret).
+    pub fn describe_source(&self) -> String {
+        if !self.explicit && env_has_keys() {
+            return "environment variables (AWS_ACCESS_KEY_ID)".into();
+        }
+        let name = &self.name;
+        let described = if let Some(role) = self.get("role_arn") {
+            let via = self
+                .get("source_profile")
+                .map(|p| format!("source_profile {p}"))
+                .or_else(|| self.get("credential_source").map(|s| format!("credential_source {s}")))
+                .or_else(|| self.get("web_identity_token_file").map(|_| "web identity token".into()))
+                .unwrap_or_else(|| "?".into());
+            let mfa = self.get("mfa_serial").map_or(String::new(), |m| format!(", MFA {m}"));
+            format!("assume role {role} via {via}{mfa}")
+        } else if self.uses_sso() {
+            format!("SSO ({})", self.get("sso_session").unwrap_or("legacy sso_start_url"))
+        } else if self.get("credential_process").is_some() {
+            "credential_process".into()
+        } else if self.get("login_session").is_some() {
+            "login session (aws login)".into()
+        } else if self.get("aws_access_key_id").is_some() {
+            "static keys".into()
+        } else {
+            return "default chain: web identity, container or instance metadata".into();
+        };
+        format!("{described} (profile {name})")
+    }
+
+    /// Static keys, when that is all this profile (or the environment) holds. No I/O.
+    pub fn static_credentials(&self) -> Option<Credentials> {
+        if !self.explicit
+            && let Some(creds) = env_credentials()
+        {
+            return Some(creds);
+        }
+        if DYNAMIC_KEYS.iter().any(|k| self.get(k).is_some()) {
+            return None;
+        }
+        let akid = self.get("aws_access_key_id")?;
+        let secret = self.get("aws_secret_access_key")?;
+        let token = self.get("aws_session_token").map(Secret::new);
+        Some(Credentials::new(akid, secret, token, None).with_source(format!("profile {}", self.name)))
+    }
+
+    /// Resolves credentials through aws-config's providers. `sts_region` is where STS
+    /// (and other regional services) are called.
+    pub async fn provider_credentials(&self, sts_region: Option<String>) -> Result<Credentials> {
+        let config = provider_config(sts_region);
+        let provider = if self.explicit {
+            self.explicit_chain(&config)
+        } else {
+            let chain = DefaultCredentialsChain::builder().configure(config).build().await;
+            SharedCredentialsProvider::new(chain)
+        };
+        let resolved = tokio::time::timeout(OPERATION_TIMEOUT, provider.provide_credentials()).await;
+        match resolved {
+            Ok(Ok(c)) => Ok(Credentials::new(
+                c.access_key_id(),
+                c.secret_access_key(),
+                c.session_token().map(Secret::new),
+                c.expiry(),
+            )
+            .with_source(self.describe_source())),
+            Ok(Err(err)) => Err(self.map_error(&err)),
+            Err(_) => Err(self.timeout_error()),
+        }
+    }
+
+    /// The default chain without the environment provider.
+    fn explicit_chain(&self, config: &ProviderConfig) -> SharedCredentialsProvider {
+        let profile = ProfileFileCredentialsProvider::builder()
+            .profile_name(&self.name)
+            .configure(config)
+            .build();
+        let chain = CredentialsProviderChain::first_try("Profile", profile)
+            .or_else(
+                "WebIdentityToken",
+                WebIdentityTokenCredentialsProvider::builder().configure(config).build(),
+            )
+            .or_else("EcsContainer", EcsCredentialsProvider::builder().configure(config).build())
+            .or_else(
+                "Ec2InstanceMetadata",
+                ImdsCredentialsProvider::builder().configure(config).build(),
+            );
+        SharedCredentialsProvider::new(chain)
+    }
+
+    fn timeout_error(&self) -> Error {
+        Error::new(
+            ErrorCode::Timeout,
+            format!(
+                "resolving credentials for profile \"{}\" ({}) took longer than {} s; check \
+                 network access to the credential source",
+                self.name,
+                self.describe_source(),
+                OPERATION_TIMEOUT.as_secs()
+            ),
+        )
+    }
+
+    fn map_error(&self, err: &CredentialsError) -> Error {
+        let name = &self.name;
+        let detail = DisplayErrorContext(err).to_string();
+        let (code, hint) = match err {
+            CredentialsError::ProviderTimedOut(_) => (
+                ErrorCode::Timeout,
+                "the credential source did not answer in time; check network access".to_owned(),
+            ),
+            CredentialsError::InvalidConfiguration(_) => (
+                ErrorCode::InvalidConfig,
+                format!("fix profile \"{name}\" in the AWS config file"),
+            ),
+            CredentialsError::CredentialsNotLoaded(_) => (
+                ErrorCode::NoCredentials,
+                format!(
+                    "configure credentials with `aws configure --profile {name}`, set \
+                     AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or name a profile in the remote \
+                     (codecommit://PROFILE@REPO)"
+                ),
+            ),
+            _ if self.uses_sso() => (
+                ErrorCode::LoginRequired,
+                format!("the SSO session is missing or expired: run `aws sso login --profile {name}`"),
+            ),
+            _ if self.get("login_session").is_some() => (
+                ErrorCode::LoginRequired,
+                format!("the login session is missing or expired: run `aws login --profile {name}`"),
+            ),
+            _ => (
+                ErrorCode::CredentialSource,
+                format!("the credential source of profile \"{name}\" failed"),
+            ),
+        };
+        Error::new(
+            code,
+            format!("{hint} ({}). Details: {detail}", self.describe_source()),
+        )
+    }
+}
+
+fn env_has_keys() -> bool {
+    ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
+        .iter()
+        .all(|k| std::env::var_os(k).is_some_and(|v| !v.is_empty()))
+}
+
+fn env_credentials() -> Option<Credentials> {
+    if !env_has_keys() {
+        return None;
+    }
+    let provider = EnvironmentVariableCredentialsProvider::new();
+    let c = runtime::poll_here(provider.provide_credentials()).ok()?;
+    Some(
+        Credentials::new(
+            c.access_key_id(),
+            c.secret_access_key(),
+            c.session_token().map(Secret::new),
+            c.expiry(),
+        )
+        .with_source("environment variables (AWS_ACCESS_KEY_ID)"),
+    )
+}
+
+fn provider_config(region: Option<String>) -> ProviderConfig {
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+        .build_https();
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .read_timeout(READ_TIMEOUT)
+        .operation_attempt_timeout(READ_TIMEOUT)
+        .operation_timeout(OPERATION_TIMEOUT)
+        .build();
+    ProviderConfig::without_region()
+        .with_region(region.map(Region::new))
+        .with_http_client(http)
+        .with_timeout_config(timeouts)
+        .with_retry_config(RetryConfig::standard().with_max_attempts(3))
+}
