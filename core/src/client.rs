@@ -64,11 +64,15 @@ pub struct Target {
 
 impl Client {
     pub fn new(options: ClientOptions) -> Result<Client> {
-        let endpoint = options
-            .endpoint
-            .clone()
-            .or_else(|| std::env::var(ENDPOINT_ENV).ok().filter(|v| !v.trim().is_empty()));
-        let trusted = endpoint.as_deref().map(Endpoint::parse_override).transpose()?;
+        let endpoint = options.endpoint.clone().or_else(|| {
+            std::env::var(ENDPOINT_ENV)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        });
+        let trusted = endpoint
+            .as_deref()
+            .map(Endpoint::parse_override)
+            .transpose()?;
         if let Some(region) = &options.region {
             endpoint::validate_region(region)?;
         }
@@ -83,10 +87,18 @@ impl Client {
         &self.options
     }
 
+    /// Whether this client signs for `protocol://host` (see [`endpoint::is_allowed`]).
+    pub fn answers_for(&self, protocol: &str, host: &str) -> bool {
+        endpoint::is_allowed(protocol, host, self.trusted.as_ref())
+    }
+
     /// Parses the remote and settles profile, region, endpoint and the host to sign.
     pub fn target(&self, remote_or_url: &str) -> Result<Target> {
         let remote = Remote::parse(remote_or_url, self.trusted.as_ref())?;
-        let profile_name = remote.profile.as_deref().or(self.options.profile.as_deref());
+        let profile_name = remote
+            .profile
+            .as_deref()
+            .or(self.options.profile.as_deref());
         let profile = ProfileContext::load(profile_name)?;
         let region = remote
             .region
@@ -106,7 +118,9 @@ impl Client {
         let sign_host = if is_trusted {
             endpoint.host.clone()
         } else {
-            endpoint::strip_port(&endpoint.host).unwrap_or(&endpoint.host).to_owned()
+            endpoint::strip_port(&endpoint.host)
+                .unwrap_or(&endpoint.host)
+                .to_owned()
         };
         Ok(Target {
             remote,
@@ -118,23 +132,39 @@ impl Client {
     }
 
     /// Credentials for `remote_or_url`, signed at `at` (now when `None`). Blocks.
-    pub fn git_credential_blocking(&self, remote_or_url: &str, at: Option<SystemTime>) -> Result<GitCredential> {
+    pub fn git_credential_blocking(
+        &self,
+        remote_or_url: &str,
+        at: Option<SystemTime>,
+    ) -> Result<GitCredential> {
         let target = self.target(remote_or_url)?;
         let creds = match self.ready_credentials(&target) {
             Some(creds) => creds,
             None => runtime::block_on(self.fetch_credentials(&target))??,
         };
-        Ok(sign_target(&target, &creds, at.unwrap_or_else(SystemTime::now)))
+        Ok(sign_target(
+            &target,
+            &creds,
+            at.unwrap_or_else(SystemTime::now),
+        ))
     }
 
     /// Credentials for `remote_or_url`, signed at `at` (now when `None`). Needs tokio.
-    pub async fn git_credential(&self, remote_or_url: &str, at: Option<SystemTime>) -> Result<GitCredential> {
+    pub async fn git_credential(
+        &self,
+        remote_or_url: &str,
+        at: Option<SystemTime>,
+    ) -> Result<GitCredential> {
         let target = self.target(remote_or_url)?;
         let creds = match self.ready_credentials(&target) {
             Some(creds) => creds,
             None => self.fetch_credentials(&target).await?,
         };
-        Ok(sign_target(&target, &creds, at.unwrap_or_else(SystemTime::now)))
+        Ok(sign_target(
+            &target,
+            &creds,
+            at.unwrap_or_else(SystemTime::now),
+        ))
     }
 
     /// The credentials for a target (for `doctor`). Blocks.
@@ -157,7 +187,10 @@ impl Client {
     }
 
     async fn fetch_credentials(&self, target: &Target) -> Result<Credentials> {
-        let sts_region = target.profile.configured_region().or_else(|| Some(target.region.clone()));
+        let sts_region = target
+            .profile
+            .configured_region()
+            .or_else(|| Some(target.region.clone()));
         let creds = target.profile.provider_credentials(sts_region).await?;
         let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
         memo.insert(memo_key(&target.profile), creds.clone());
@@ -356,12 +389,26 @@ mod tests {
         let endpoint = Endpoint::for_region("us-east-1", false).unwrap();
         let soon = at + Duration::from_secs(60);
         let temp = Credentials::new("ASIA", "s", Some(Secret::new("tok")), Some(soon));
-        let c = sign_credentials(&temp, &endpoint, &endpoint.host, "/v1/repos/r", "us-east-1", at);
+        let c = sign_credentials(
+            &temp,
+            &endpoint,
+            &endpoint.host,
+            "/v1/repos/r",
+            "us-east-1",
+            at,
+        );
         assert_eq!(c.expires_at(), soon);
         assert_eq!(c.username().expose(), "ASIA%tok");
         assert!(c.url().expose().starts_with("https://ASIA%25tok:"));
         let fixed = Credentials::new("AKIA", "s", None, None);
-        let c = sign_credentials(&fixed, &endpoint, &endpoint.host, "/v1/repos/r", "us-east-1", at);
+        let c = sign_credentials(
+            &fixed,
+            &endpoint,
+            &endpoint.host,
+            "/v1/repos/r",
+            "us-east-1",
+            at,
+        );
         assert_eq!(c.expires_at(), at + SIGNATURE_VALIDITY);
         let shown = format!("{c:?}");
         assert!(!shown.contains(&c.password().expose()[16..]));

@@ -114,7 +114,10 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &self.secret_access_key)
-            .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("expiry", &self.expiry)
             .field("source", &self.source)
             .finish()
@@ -133,7 +136,11 @@ mod tests {
             Some(Secret::new("TOKEN/with+chars=")),
             None,
         );
-        let shown = format!("{creds:?} {} {:?}", creds.secret_access_key(), creds.session_token());
+        let shown = format!(
+            "{creds:?} {} {:?}",
+            creds.secret_access_key(),
+            creds.session_token()
+        );
         assert!(shown.contains("AKIDEXAMPLE"));
         assert!(!shown.contains("wJalrXUtnFEMI"));
         assert!(!shown.contains("TOKEN/with"));

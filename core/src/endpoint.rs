@@ -26,7 +26,11 @@ pub struct Endpoint {
 impl Endpoint {
     pub fn for_region(region: &str, fips: bool) -> Result<Endpoint> {
         validate_region(region)?;
-        let service = if fips { "git-codecommit-fips" } else { "git-codecommit" };
+        let service = if fips {
+            "git-codecommit-fips"
+        } else {
+            "git-codecommit"
+        };
         Ok(Endpoint {
             scheme: "https".into(),
             host: format!("{service}.{region}.{}", dns_suffix(region)),
@@ -59,6 +63,15 @@ impl Endpoint {
             host: host.to_owned(),
         })
     }
+}
+
+/// Whether we sign for `scheme://host`: an HTTPS CodeCommit host, or exactly the trusted
+/// (explicitly configured) endpoint.
+pub fn is_allowed(scheme: &str, host: &str, trusted: Option<&Endpoint>) -> bool {
+    let is_trusted = trusted.is_some_and(|e| {
+        e.scheme.eq_ignore_ascii_case(scheme) && e.host.eq_ignore_ascii_case(host)
+    });
+    is_trusted || (scheme.eq_ignore_ascii_case("https") && classify_host(host).is_some())
 }
 
 /// The DNS suffix of the region's partition.
@@ -100,9 +113,11 @@ pub(crate) fn is_region_shaped(region: &str) -> bool {
         && rest.len() >= 2
         && rest[0].len() == 2
         && rest[0].bytes().all(|b| b.is_ascii_lowercase())
-        && rest[1..]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && rest[1..].iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
         && !last.is_empty()
         && last.len() <= 3
         && last.bytes().all(|b| b.is_ascii_digit())
@@ -125,7 +140,11 @@ pub fn classify_host(host: &str) -> Option<HostInfo> {
         _ => return None,
     };
     let (region, suffix) = rest.split_once('.')?;
-    let suffix = if vpc_endpoint { suffix.strip_prefix("vpce.")? } else { suffix };
+    let suffix = if vpc_endpoint {
+        suffix.strip_prefix("vpce.")?
+    } else {
+        suffix
+    };
     (is_region_shaped(region) && suffix == dns_suffix(region)).then(|| HostInfo {
         region: region.to_owned(),
         fips,
@@ -152,9 +171,11 @@ fn is_vpce_label(label: &str) -> bool {
     };
     let parts: Vec<&str> = rest.split('-').collect();
     (1..=6).contains(&parts.len())
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 #[cfg(test)]
@@ -164,10 +185,22 @@ mod tests {
     #[test]
     fn hosts_for_each_partition() {
         let host = |r, fips| Endpoint::for_region(r, fips).unwrap().host;
-        assert_eq!(host("us-east-1", false), "git-codecommit.us-east-1.amazonaws.com");
-        assert_eq!(host("cn-north-1", false), "git-codecommit.cn-north-1.amazonaws.com.cn");
-        assert_eq!(host("us-gov-west-1", true), "git-codecommit-fips.us-gov-west-1.amazonaws.com");
-        assert_eq!(host("mx-central-9", false), "git-codecommit.mx-central-9.amazonaws.com");
+        assert_eq!(
+            host("us-east-1", false),
+            "git-codecommit.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            host("cn-north-1", false),
+            "git-codecommit.cn-north-1.amazonaws.com.cn"
+        );
+        assert_eq!(
+            host("us-gov-west-1", true),
+            "git-codecommit-fips.us-gov-west-1.amazonaws.com"
+        );
+        assert_eq!(
+            host("mx-central-9", false),
+            "git-codecommit.mx-central-9.amazonaws.com"
+        );
         assert!(Endpoint::for_region("US-EAST-1", false).is_err());
         assert!(Endpoint::for_region("useast1", false).is_err());
         assert!(Endpoint::for_region("us-east-", false).is_err());
@@ -177,11 +210,36 @@ mod tests {
     #[test]
     fn allowlist_accepts_codecommit_hosts() {
         let ok = [
-            ("git-codecommit.us-east-1.amazonaws.com", "us-east-1", false, false),
-            ("git-codecommit.us-east-1.amazonaws.com:443", "us-east-1", false, false),
-            ("GIT-CODECOMMIT.EU-WEST-1.AMAZONAWS.COM", "eu-west-1", false, false),
-            ("git-codecommit-fips.us-gov-west-1.amazonaws.com", "us-gov-west-1", true, false),
-            ("git-codecommit.cn-north-1.amazonaws.com.cn", "cn-north-1", false, false),
+            (
+                "git-codecommit.us-east-1.amazonaws.com",
+                "us-east-1",
+                false,
+                false,
+            ),
+            (
+                "git-codecommit.us-east-1.amazonaws.com:443",
+                "us-east-1",
+                false,
+                false,
+            ),
+            (
+                "GIT-CODECOMMIT.EU-WEST-1.AMAZONAWS.COM",
+                "eu-west-1",
+                false,
+                false,
+            ),
+            (
+                "git-codecommit-fips.us-gov-west-1.amazonaws.com",
+                "us-gov-west-1",
+                true,
+                false,
+            ),
+            (
+                "git-codecommit.cn-north-1.amazonaws.com.cn",
+                "cn-north-1",
+                false,
+                false,
+            ),
             (
                 "vpce-0b7d2939b1ec12345-ab1cdefg.git-codecommit.us-east-2.vpce.amazonaws.com",
                 "us-east-2",
@@ -197,7 +255,15 @@ mod tests {
         ];
         for (host, region, fips, vpc) in ok {
             let info = classify_host(host).unwrap_or_else(|| panic!("{host} rejected"));
-            assert_eq!(info, HostInfo { region: region.into(), fips, vpc_endpoint: vpc }, "{host}");
+            assert_eq!(
+                info,
+                HostInfo {
+                    region: region.into(),
+                    fips,
+                    vpc_endpoint: vpc
+                },
+                "{host}"
+            );
         }
     }
 
@@ -234,9 +300,15 @@ mod tests {
     #[test]
     fn endpoint_override_forms() {
         let e = Endpoint::parse_override("127.0.0.1:8443").unwrap();
-        assert_eq!((e.scheme.as_str(), e.host.as_str()), ("https", "127.0.0.1:8443"));
+        assert_eq!(
+            (e.scheme.as_str(), e.host.as_str()),
+            ("https", "127.0.0.1:8443")
+        );
         let e = Endpoint::parse_override("http://localhost:9000/").unwrap();
-        assert_eq!((e.scheme.as_str(), e.host.as_str()), ("http", "localhost:9000"));
+        assert_eq!(
+            (e.scheme.as_str(), e.host.as_str()),
+            ("http", "localhost:9000")
+        );
         for bad in ["", "ftp://x", "a b", "http://", "x/y", "user@host"] {
             assert!(Endpoint::parse_override(bad).is_err(), "{bad}");
         }

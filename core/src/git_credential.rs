@@ -60,7 +60,9 @@ impl CredentialRequest {
 
     /// `url=` carries protocol, host and path at once (Git accepts it in requests).
     fn apply_url(&mut self, url: &str) -> Result<()> {
-        let (protocol, rest) = url.split_once("://").ok_or_else(|| bad("url= has no scheme"))?;
+        let (protocol, rest) = url
+            .split_once("://")
+            .ok_or_else(|| bad("url= has no scheme"))?;
         let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
         let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
         self.protocol = Some(protocol.to_owned());
@@ -77,17 +79,24 @@ impl CredentialRequest {
             .as_deref()
             .filter(|h| !h.is_empty())
             .ok_or_else(|| bad("it names no host"))?;
-        let path = self.path.as_deref().filter(|p| !p.is_empty()).ok_or_else(|| {
-            Error::new(
-                ErrorCode::MissingPath,
-                format!(
-                    "git did not send the repository path for {host}, so the request cannot be \
+        let path = self
+            .path
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::MissingPath,
+                    format!(
+                        "git did not send the repository path for {host}, so the request cannot be \
                      signed. Run `git config --global credential.UseHttpPath true` (or set \
                      credential.https://{host}.UseHttpPath true)"
-                ),
-            )
-        })?;
-        Ok(format!("{protocol}://{host}/{}", path.trim_start_matches('/')))
+                    ),
+                )
+            })?;
+        Ok(format!(
+            "{protocol}://{host}/{}",
+            path.trim_start_matches('/')
+        ))
     }
 }
 
@@ -132,9 +141,15 @@ mod tests {
 host=git-codecommit.us-east-1.amazonaws.com\r\npath=v1/repos/x\r\nwwwauth[]=Basic realm=\"x\"\r\n\
 unknown=1\r\nhost=git-codecommit.us-east-2.amazonaws.com\r\n\r\nhost=ignored\n";
         let r = CredentialRequest::parse(input).unwrap();
-        assert_eq!(r.host.as_deref(), Some("git-codecommit.us-east-2.amazonaws.com"));
+        assert_eq!(
+            r.host.as_deref(),
+            Some("git-codecommit.us-east-2.amazonaws.com")
+        );
         assert_eq!(r.capabilities, ["authtype", "state"]);
-        assert_eq!(r.url().unwrap(), "https://git-codecommit.us-east-2.amazonaws.com/v1/repos/x");
+        assert_eq!(
+            r.url().unwrap(),
+            "https://git-codecommit.us-east-2.amazonaws.com/v1/repos/x"
+        );
     }
 
     #[test]
@@ -149,7 +164,12 @@ unknown=1\r\nhost=git-codecommit.us-east-2.amazonaws.com\r\n\r\nhost=ignored\n";
 
     #[test]
     fn rejects_garbage() {
-        for input in [&b"protocol\n"[..], b"\xff=1\n", b"host=a\0b\n", b"url=nope\n"] {
+        for input in [
+            &b"protocol\n"[..],
+            b"\xff=1\n",
+            b"host=a\0b\n",
+            b"url=nope\n",
+        ] {
             let err = CredentialRequest::parse(input).unwrap_err();
             assert_eq!(err.code(), ErrorCode::InvalidCredentialRequest);
         }

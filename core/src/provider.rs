@@ -13,7 +13,6 @@ use aws_config::ecs::EcsCredentialsProvider;
 use aws_config::environment::credentials::EnvironmentVariableCredentialsProvider;
 use aws_config::imds::credentials::ImdsCredentialsProvider;
 use aws_config::meta::credentials::CredentialsProviderChain;
-use aws_runtime::env_config::file::EnvConfigFiles as ProfileFiles;
 use aws_config::profile::{Profile, ProfileFileCredentialsProvider, ProfileSet};
 use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::RetryConfig;
@@ -21,6 +20,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::web_identity_token::WebIdentityTokenCredentialsProvider;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_runtime::env_config::file::EnvConfigFiles as ProfileFiles;
 use aws_smithy_http_client::tls;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_types::os_shim_internal::{Env, Fs};
@@ -107,7 +107,9 @@ impl ProfileContext {
     }
 
     fn get(&self, key: &str) -> Option<&str> {
-        self.profile().and_then(|p| p.get(key)).filter(|v| !v.is_empty())
+        self.profile()
+            .and_then(|p| p.get(key))
+            .filter(|v| !v.is_empty())
     }
 
     fn require_profile(&self) -> Result<()> {
@@ -163,13 +165,24 @@ impl ProfileContext {
             let via = self
                 .get("source_profile")
                 .map(|p| format!("source_profile {p}"))
-                .or_else(|| self.get("credential_source").map(|s| format!("credential_source {s}")))
-                .or_else(|| self.get("web_identity_token_file").map(|_| "web identity token".into()))
+                .or_else(|| {
+                    self.get("credential_source")
+                        .map(|s| format!("credential_source {s}"))
+                })
+                .or_else(|| {
+                    self.get("web_identity_token_file")
+                        .map(|_| "web identity token".into())
+                })
                 .unwrap_or_else(|| "?".into());
-            let mfa = self.get("mfa_serial").map_or(String::new(), |m| format!(", MFA {m}"));
+            let mfa = self
+                .get("mfa_serial")
+                .map_or(String::new(), |m| format!(", MFA {m}"));
             format!("assume role {role} via {via}{mfa}")
         } else if self.uses_sso() {
-            format!("SSO ({})", self.get("sso_session").unwrap_or("legacy sso_start_url"))
+            format!(
+                "SSO ({})",
+                self.get("sso_session").unwrap_or("legacy sso_start_url")
+            )
         } else if self.get("credential_process").is_some() {
             "credential_process".into()
         } else if self.get("login_session").is_some() {
@@ -195,7 +208,10 @@ impl ProfileContext {
         let akid = self.get("aws_access_key_id")?;
         let secret = self.get("aws_secret_access_key")?;
         let token = self.get("aws_session_token").map(Secret::new);
-        Some(Credentials::new(akid, secret, token, None).with_source(format!("profile {}", self.name)))
+        Some(
+            Credentials::new(akid, secret, token, None)
+                .with_source(format!("profile {}", self.name)),
+        )
     }
 
     /// Resolves credentials through aws-config's providers. `sts_region` is where STS
@@ -205,10 +221,14 @@ impl ProfileContext {
         let provider = if self.explicit {
             self.explicit_chain(&config)
         } else {
-            let chain = DefaultCredentialsChain::builder().configure(config).build().await;
+            let chain = DefaultCredentialsChain::builder()
+                .configure(config)
+                .build()
+                .await;
             SharedCredentialsProvider::new(chain)
         };
-        let resolved = tokio::time::timeout(OPERATION_TIMEOUT, provider.provide_credentials()).await;
+        let resolved =
+            tokio::time::timeout(OPERATION_TIMEOUT, provider.provide_credentials()).await;
         match resolved {
             Ok(Ok(c)) => Ok(Credentials::new(
                 c.access_key_id(),
@@ -231,9 +251,14 @@ impl ProfileContext {
         let chain = CredentialsProviderChain::first_try("Profile", profile)
             .or_else(
                 "WebIdentityToken",
-                WebIdentityTokenCredentialsProvider::builder().configure(config).build(),
+                WebIdentityTokenCredentialsProvider::builder()
+                    .configure(config)
+                    .build(),
             )
-            .or_else("EcsContainer", EcsCredentialsProvider::builder().configure(config).build())
+            .or_else(
+                "EcsContainer",
+                EcsCredentialsProvider::builder().configure(config).build(),
+            )
             .or_else(
                 "Ec2InstanceMetadata",
                 ImdsCredentialsProvider::builder().configure(config).build(),
@@ -276,11 +301,15 @@ impl ProfileContext {
             ),
             _ if self.uses_sso() => (
                 ErrorCode::LoginRequired,
-                format!("the SSO session is missing or expired: run `aws sso login --profile {name}`"),
+                format!(
+                    "the SSO session is missing or expired: run `aws sso login --profile {name}`"
+                ),
             ),
             _ if self.get("login_session").is_some() => (
                 ErrorCode::LoginRequired,
-                format!("the login session is missing or expired: run `aws login --profile {name}`"),
+                format!(
+                    "the login session is missing or expired: run `aws login --profile {name}`"
+                ),
             ),
             _ => (
                 ErrorCode::CredentialSource,
@@ -319,7 +348,9 @@ fn env_credentials() -> Option<Credentials> {
 
 fn provider_config(region: Option<String>) -> ProviderConfig {
     let http = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
         .build_https();
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(CONNECT_TIMEOUT)

@@ -52,7 +52,12 @@ impl Remote {
         let region = match scheme {
             "codecommit" => None,
             s if is_region_shaped(s) => Some(s.to_owned()),
-            _ => return Err(invalid(input, "the scheme is neither codecommit nor a region")),
+            _ => {
+                return Err(invalid(
+                    input,
+                    "the scheme is neither codecommit nor a region",
+                ));
+            }
         };
         let (profile, repository) = match target.rsplit_once('@') {
             Some((profile, repo)) => (Some(validate_profile(input, profile)?), repo),
@@ -76,10 +81,11 @@ fn parse_http_url(input: &str, trusted: Option<&Endpoint>) -> Result<Remote> {
         None => (rest, ""),
     };
     // Userinfo (e.g. an IAM Git user name) is dropped: it never decides the host.
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-    let is_trusted = trusted.is_some_and(|e| e.scheme == scheme && e.host.eq_ignore_ascii_case(host));
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
     let info = endpoint::classify_host(host);
-    if !is_trusted && (info.is_none() || scheme != "https") {
+    if !endpoint::is_allowed(&scheme, host, trusted) {
         return Err(Error::new(
             ErrorCode::HostNotAllowed,
             format!(
@@ -129,16 +135,25 @@ fn validate_profile(input: &str, profile: &str) -> Result<String> {
         return Err(invalid(input, "the profile before '@' is empty"));
     }
     if profile.len() > MAX_PROFILE_LEN || profile.chars().any(char::is_control) {
-        return Err(invalid(input, "the profile name has control characters or is too long"));
+        return Err(invalid(
+            input,
+            "the profile name has control characters or is too long",
+        ));
     }
     Ok(profile.to_owned())
 }
 
 fn invalid(input: &str, reason: &str) -> Error {
-    let shown: String = input.chars().take(200).flat_map(char::escape_debug).collect();
+    let shown: String = input
+        .chars()
+        .take(200)
+        .flat_map(char::escape_debug)
+        .collect();
     Error::new(
         ErrorCode::InvalidRemote,
-        format!("invalid CodeCommit remote \"{shown}\": {reason}. Accepted forms: {ACCEPTED_FORMS}"),
+        format!(
+            "invalid CodeCommit remote \"{shown}\": {reason}. Accepted forms: {ACCEPTED_FORMS}"
+        ),
     )
 }
 
@@ -153,14 +168,20 @@ mod tests {
     #[test]
     fn official_forms() {
         let r = parse("codecommit://my-repo").unwrap();
-        assert_eq!((r.repository.as_str(), r.region, r.profile), ("my-repo", None, None));
+        assert_eq!(
+            (r.repository.as_str(), r.region, r.profile),
+            ("my-repo", None, None)
+        );
         let r = parse("codecommit://dev@my-repo").unwrap();
         assert_eq!(r.profile.as_deref(), Some("dev"));
         let r = parse("codecommit::eu-west-1://dev@my_repo.x").unwrap();
         assert_eq!(r.region.as_deref(), Some("eu-west-1"));
         assert_eq!(r.repository, "my_repo.x");
         let r = parse("us-west-2://repo").unwrap();
-        assert_eq!((r.region.as_deref(), r.profile.as_deref()), (Some("us-west-2"), None));
+        assert_eq!(
+            (r.region.as_deref(), r.profile.as_deref()),
+            (Some("us-west-2"), None)
+        );
         assert_eq!(r.path(), "/v1/repos/repo");
     }
 
@@ -176,11 +197,19 @@ mod tests {
     #[test]
     fn https_urls() {
         let r = parse("https://git-codecommit.us-east-2.amazonaws.com/v1/repos/demo").unwrap();
-        assert_eq!((r.region.as_deref(), r.repository.as_str()), (Some("us-east-2"), "demo"));
-        let r = parse("https://user-at-123@git-codecommit-fips.us-gov-west-1.amazonaws.com/v1/repos/d/")
-            .unwrap();
+        assert_eq!(
+            (r.region.as_deref(), r.repository.as_str()),
+            (Some("us-east-2"), "demo")
+        );
+        let r = parse(
+            "https://user-at-123@git-codecommit-fips.us-gov-west-1.amazonaws.com/v1/repos/d/",
+        )
+        .unwrap();
         assert!(r.fips);
-        assert_eq!(r.endpoint.unwrap().host, "git-codecommit-fips.us-gov-west-1.amazonaws.com");
+        assert_eq!(
+            r.endpoint.unwrap().host,
+            "git-codecommit-fips.us-gov-west-1.amazonaws.com"
+        );
         let r = parse("https://git-codecommit.cn-north-1.amazonaws.com.cn/v1/repos/x").unwrap();
         assert_eq!(r.region.as_deref(), Some("cn-north-1"));
     }
@@ -236,9 +265,14 @@ mod tests {
             "https://github.com/v1/repos/x",
         ];
         for input in bad {
-            assert_eq!(parse(input).unwrap_err().code(), ErrorCode::HostNotAllowed, "{input}");
+            assert_eq!(
+                parse(input).unwrap_err().code(),
+                ErrorCode::HostNotAllowed,
+                "{input}"
+            );
         }
-        let err = parse("https://git-codecommit.us-east-1.amazonaws.com/v1/repos/../x").unwrap_err();
+        let err =
+            parse("https://git-codecommit.us-east-1.amazonaws.com/v1/repos/../x").unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidRemote);
     }
 }

@@ -32,12 +32,14 @@ where
     F::Output: Send,
 {
     let runtime = RUNTIME.as_ref().map_err(|e| {
-        Error::new(ErrorCode::Internal, format!("cannot start the async runtime: {e}"))
+        Error::new(
+            ErrorCode::Internal,
+            format!("cannot start the async runtime: {e}"),
+        )
     })?;
     if tokio::runtime::Handle::try_current().is_ok() {
-        return thread::scope(|s| s.spawn(|| runtime.block_on(future)).join()).map_err(|_| {
-            Error::new(ErrorCode::Internal, "credential resolution thread panicked")
-        });
+        return thread::scope(|s| s.spawn(|| runtime.block_on(future)).join())
+            .map_err(|_| Error::new(ErrorCode::Internal, "credential resolution thread panicked"));
     }
     Ok(runtime.block_on(future))
 }

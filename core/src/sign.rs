@@ -113,7 +113,9 @@ fn with_signing_key<R>(
     use_key: impl FnOnce(&[u8]) -> R,
 ) -> R {
     let date: [u8; 8] = stamp.0[..8].try_into().unwrap_or([b'0'; 8]);
-    let mut cache = KEY_CACHE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = KEY_CACHE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let hit = cache
         .iter()
         .position(|e| e.date == date && e.region == request.region && e.secret == *secret);
@@ -170,7 +172,10 @@ mod tests {
     #[test]
     fn timestamp_format() {
         assert_eq!(Timestamp::of(at(0)).datetime(), "19700101T000000");
-        assert_eq!(Timestamp::of(at(1_700_000_000)).datetime(), "20231114T221320");
+        assert_eq!(
+            Timestamp::of(at(1_700_000_000)).datetime(),
+            "20231114T221320"
+        );
     }
 
     /// Computed by the official git-remote-codecommit 1.17 (pinned time), not by us.
@@ -224,9 +229,18 @@ mod tests {
         let p0 = sign_password(&secret, &base).expose().to_owned();
         let variants = [
             SigningRequest { host: "h2", ..base },
-            SigningRequest { path: "/v1/repos/b", ..base },
-            SigningRequest { region: "us-east-2", ..base },
-            SigningRequest { at: at(1_600_000_001), ..base },
+            SigningRequest {
+                path: "/v1/repos/b",
+                ..base
+            },
+            SigningRequest {
+                region: "us-east-2",
+                ..base
+            },
+            SigningRequest {
+                at: at(1_600_000_001),
+                ..base
+            },
         ];
         for v in variants {
             assert_ne!(sign_password(&secret, &v).expose(), p0);

@@ -1,0 +1,8 @@
+//! The command-line programs: thin shells over the `codecommit-auth` core.
+#![forbid(unsafe_code)]
+
+pub mod args;
+pub mod credential_helper;
+pub mod remote_helper;
+pub mod report;
+pub mod tool;

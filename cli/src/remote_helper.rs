@@ -1,0 +1,144 @@
+//! `git-remote-codecommit NAME URL`: a drop-in for the official remote helper.
+//!
+//! The official helper hands `git remote-http` a URL with the signed password in it, so the
+//! password and session token sit in the process list for every local user to read. We hand
+//! git the plain URL and inject ourselves as the only credential helper for this process tree
+//! through `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n` (environment, not argv),
+//! so no secret is ever in argv and no keychain helper stores a 15-minute password.
+
+use std::os::unix::process::CommandExt;
+use std::process::{Command, ExitCode};
+
+use codecommit_auth::{Client, ClientOptions, Error, ErrorCode, Result, Target};
+
+use crate::args::usage;
+use crate::credential_helper;
+use crate::report::{self, Debug};
+
+pub const PROGRAM: &str = "git-remote-codecommit";
+
+/// First argument that switches this binary into credential-helper mode (injected by us).
+const CREDENTIAL_MODE: &str = "--git-credential";
+
+pub const HELP: &str = "\
+usage: git-remote-codecommit REMOTE-NAME URL   (run by git, not by hand)
+
+Git remote helper for AWS CodeCommit. With it installed on PATH, git understands:
+  git clone codecommit://REPO                  profile from AWS_PROFILE/default, its region
+  git clone codecommit://PROFILE@REPO          a named AWS profile
+  git clone codecommit::REGION://[PROFILE@]REPO
+
+CODE_COMMIT_ENDPOINT=HOST[:PORT] (or http[s]://HOST[:PORT]) replaces the CodeCommit host.
+CODECOMMIT_AUTH_DEBUG=1 explains what happens on stderr (never secrets).
+";
+
+pub fn run(raw: Vec<String>) -> ExitCode {
+    if raw.first().map(String::as_str) == Some(CREDENTIAL_MODE) {
+        return credential_helper::run(PROGRAM, raw.into_iter().skip(1));
+    }
+    match raw.as_slice() {
+        [flag] if flag == "--help" || flag == "-h" => {
+            print!("{HELP}");
+            ExitCode::SUCCESS
+        }
+        [flag] if flag == "--version" => {
+            println!("{PROGRAM} {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        [name, url] => match exec_git(name, url) {
+            Ok(never) => match never {},
+            Err(error) => report::fail(PROGRAM, &error),
+        },
+        _ => report::fail(
+            PROGRAM,
+            &usage("git runs this helper with two arguments: REMOTE-NAME URL"),
+        ),
+    }
+}
+
+/// Replaces this process with `git remote-http(s) NAME PLAIN-URL`; returns only on error.
+fn exec_git(name: &str, url: &str) -> Result<std::convert::Infallible> {
+    let debug = Debug::new(PROGRAM, false);
+    let client = Client::new(ClientOptions::default())?;
+    let target = client.target(url)?;
+    let plain_url = format!(
+        "{}://{}{}",
+        target.endpoint.scheme,
+        target.endpoint.host,
+        target.remote.path()
+    );
+    debug.log(|| {
+        format!(
+            "{url} -> {plain_url} (region {}, profile {}, {})",
+            target.region,
+            target.profile.name(),
+            target.profile.describe_source()
+        )
+    });
+    let helper = helper_command(&target)?;
+    let transport = if target.endpoint.scheme == "http" {
+        "remote-http"
+    } else {
+        "remote-https"
+    };
+    let mut git = Command::new("git");
+    git.arg(transport).arg(name).arg(&plain_url);
+    git.env("GIT_TERMINAL_PROMPT", "0");
+    inject_config(
+        &mut git,
+        &[
+            ("credential.helper", ""),
+            ("credential.helper", &helper),
+            ("credential.useHttpPath", "true"),
+            // Ask our helper before the first request instead of after a 401 (git >= 2.46;
+            // older git ignores the key).
+            ("http.proactiveAuth", "basic"),
+        ],
+    );
+    let error = git.exec();
+    Err(Error::new(
+        ErrorCode::Io,
+        format!("cannot run `git {transport}`: {error}; is git on PATH?"),
+    ))
+}
+
+/// `!'/path/to/git-remote-codecommit' --git-credential [--profile 'P'] --region 'R'`.
+fn helper_command(target: &Target) -> Result<String> {
+    let exe = std::env::current_exe()
+        .map_err(|e| Error::new(ErrorCode::Io, format!("cannot locate this program: {e}")))?;
+    let mut command = format!("!{} {CREDENTIAL_MODE}", shell_quote(&exe.to_string_lossy()));
+    if let Some(profile) = &target.remote.profile {
+        command.push_str(&format!(" --profile {}", shell_quote(profile)));
+    }
+    command.push_str(&format!(" --region {}", shell_quote(&target.region)));
+    Ok(command)
+}
+
+/// Appends config entries after any the caller already passes through the environment.
+fn inject_config(command: &mut Command, entries: &[(&str, &str)]) {
+    let start: usize = std::env::var("GIT_CONFIG_COUNT")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    for (i, (key, value)) in entries.iter().enumerate() {
+        command.env(format!("GIT_CONFIG_KEY_{}", start + i), key);
+        command.env(format!("GIT_CONFIG_VALUE_{}", start + i), value);
+    }
+    command.env("GIT_CONFIG_COUNT", (start + entries.len()).to_string());
+}
+
+/// Single-quotes a word for `sh` (git runs `!` helpers through the shell).
+fn shell_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+}

@@ -1,0 +1,84 @@
+//! How the programs end: one-line errors on stderr, stable exit statuses, no backtraces.
+
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use codecommit_auth::{Error, ErrorCode, Result};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// Exit status for usage errors.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Replaces the default panic output (which can include a backtrace) with one line.
+pub fn install_panic_hook(program: &'static str) {
+    std::panic::set_hook(Box::new(move |info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("{program}: internal error{place}; please report this bug");
+    }));
+}
+
+/// Prints `program: error: message` and returns the error's exit status.
+pub fn fail(program: &str, error: &Error) -> ExitCode {
+    eprintln!("{program}: error: {}", error.message());
+    ExitCode::from(exit_status(error))
+}
+
+/// The exit status for an error: its stable code, or 2 for usage errors.
+pub fn exit_status(error: &Error) -> u8 {
+    if error.code() == ErrorCode::InvalidArgument && error.message().ends_with("(see --help)") {
+        EXIT_USAGE
+    } else {
+        u8::try_from(error.code().as_i32()).unwrap_or(1)
+    }
+}
+
+/// Debug lines go to stderr when `--debug` or `CODECOMMIT_AUTH_DEBUG=1`; never secrets.
+pub struct Debug {
+    program: &'static str,
+    on: bool,
+}
+
+impl Debug {
+    pub fn new(program: &'static str, flag: bool) -> Debug {
+        let env = std::env::var("CODECOMMIT_AUTH_DEBUG").is_ok_and(|v| !v.is_empty() && v != "0");
+        Debug {
+            program,
+            on: flag || env,
+        }
+    }
+
+    pub fn log(&self, message: impl FnOnce() -> String) {
+        if self.on {
+            eprintln!("{}: debug: {}", self.program, message());
+        }
+    }
+}
+
+/// Parses `--at` (RFC 3339, e.g. 2026-01-02T03:04:05Z).
+pub fn parse_at(value: Option<&str>) -> Result<Option<SystemTime>> {
+    value
+        .map(|v| {
+            OffsetDateTime::parse(v, &Rfc3339)
+                .map(SystemTime::from)
+                .map_err(|_| {
+                    Error::new(
+                        ErrorCode::InvalidArgument,
+                        format!(
+                            "--at {v:?} is not an RFC 3339 time (example: 2026-01-02T03:04:05Z)"
+                        ),
+                    )
+                })
+        })
+        .transpose()
+}
+
+/// RFC 3339 text for a time, in UTC.
+pub fn rfc3339(at: SystemTime) -> String {
+    OffsetDateTime::from(at)
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "?".into())
+}

@@ -1,0 +1,152 @@
+//! `codecommit-auth url|credential|doctor`: signed URLs, credentials and diagnostics.
+
+use std::process::ExitCode;
+
+use codecommit_auth::{Client, ClientOptions, GitCredential, Result};
+use serde_json::json;
+
+use crate::args::{Args, usage};
+use crate::report;
+
+pub const PROGRAM: &str = "codecommit-auth";
+
+pub const HELP: &str = "\
+usage: codecommit-auth url REMOTE [options]         print the signed HTTPS URL
+       codecommit-auth credential REMOTE [--json]   print username/password (git format or JSON)
+       codecommit-auth doctor [REMOTE] [options]    show profile, region, host, source, expiry
+
+REMOTE is codecommit://[PROFILE@]REPO, codecommit::REGION://[PROFILE@]REPO or an HTTPS
+CodeCommit URL. The output of url and credential is secret: it grants access for ~15 minutes.
+
+options:
+  --profile P    AWS profile when the remote names none
+  --region R     region when the remote names none
+  --endpoint E   endpoint override, HOST[:PORT] or http[s]://HOST[:PORT] (default: CODE_COMMIT_ENDPOINT)
+  --at TIME      sign at this RFC 3339 time instead of now
+  --json         (credential) print JSON
+
+exit status: 0 ok, 2 usage, otherwise the error code (10 invalid remote, 11 region,
+12 host not allowed, 13 unknown profile, 14 invalid config, 15 no credentials, 16 login
+required, 17 MFA required, 18 credential source failed, 19 timeout, 20-21 git request,
+22 invalid argument, 23 I/O, 24 internal).
+";
+
+const VALUE_OPTIONS: [&str; 4] = ["profile", "region", "endpoint", "at"];
+const FLAGS: [&str; 3] = ["json", "help", "version"];
+
+pub fn run(raw: impl IntoIterator<Item = String>) -> ExitCode {
+    match Args::parse(raw, &VALUE_OPTIONS, &FLAGS).and_then(|args| dispatch(&args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => report::fail(PROGRAM, &error),
+    }
+}
+
+fn dispatch(args: &Args) -> Result<()> {
+    if args.flag("help") {
+        print!("{HELP}");
+        return Ok(());
+    }
+    if args.flag("version") {
+        println!("{PROGRAM} {}", env!("CARGO_PKG_VERSION"));
+        return Ok(());
+    }
+    let positionals: Vec<&str> = args.positionals.iter().map(String::as_str).collect();
+    match positionals.as_slice() {
+        ["url", remote] => {
+            let credential = sign(args, remote)?;
+            println!("{}", credential.url().expose());
+            Ok(())
+        }
+        ["credential", remote] => credential(args, remote),
+        ["doctor"] => doctor(args, None),
+        ["doctor", remote] => doctor(args, Some(remote)),
+        _ => Err(usage(
+            "expected `url REMOTE`, `credential REMOTE` or `doctor [REMOTE]`",
+        )),
+    }
+}
+
+fn client(args: &Args) -> Result<Client> {
+    Client::new(ClientOptions {
+        profile: args.value("profile").map(str::to_owned),
+        region: args.value("region").map(str::to_owned),
+        endpoint: args.value("endpoint").map(str::to_owned),
+        ..ClientOptions::default()
+    })
+}
+
+fn sign(args: &Args, remote: &str) -> Result<GitCredential> {
+    let at = report::parse_at(args.value("at"))?;
+    client(args)?.git_credential_blocking(remote, at)
+}
+
+fn credential(args: &Args, remote: &str) -> Result<()> {
+    let credential = sign(args, remote)?;
+    if !args.flag("json") {
+        print!("{}", credential.git_reply()?);
+        return Ok(());
+    }
+    let expires_unix = credential
+        .expires_at()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let value = json!({
+        "username": credential.username().expose(),
+        "password": credential.password().expose(),
+        "url": credential.url().expose(),
+        "expires_at": report::rfc3339(credential.expires_at()),
+        "expires_at_unix": expires_unix,
+        "host": credential.host(),
+        "path": credential.path(),
+        "region": credential.region(),
+        "profile": credential.profile(),
+    });
+    println!("{value}");
+    Ok(())
+}
+
+/// Shows what would be used, resolving credentials for real, but prints no secret.
+fn doctor(args: &Args, remote: Option<&str>) -> Result<()> {
+    let client = client(args)?;
+    let remote = remote.unwrap_or("codecommit://doctor-check");
+    let target = client.target(remote)?;
+    println!("remote:            {remote}");
+    println!("repository:        {}", target.remote.repository);
+    println!(
+        "profile:           {}{}",
+        target.profile.name(),
+        if target.profile.is_explicit() {
+            " (explicit)"
+        } else {
+            ""
+        }
+    );
+    println!("region:            {}", target.region);
+    println!(
+        "endpoint:          {}://{}",
+        target.endpoint.scheme, target.endpoint.host
+    );
+    println!("signed host:       {}", target.sign_host);
+    println!("credential source: {}", target.profile.describe_source());
+    let creds = client.credentials_blocking(&target)?;
+    println!("access key id:     {}", mask(creds.access_key_id()));
+    println!(
+        "session token:     {}",
+        if creds.session_token().is_some() {
+            "yes"
+        } else {
+            "no"
+        }
+    );
+    match creds.expiry() {
+        Some(expiry) => println!("expires:           {}", report::rfc3339(expiry)),
+        None => println!("expires:           never (long-term keys)"),
+    }
+    Ok(())
+}
+
+/// `****************ABCD`, like `aws configure list`.
+fn mask(access_key_id: &str) -> String {
+    let keep = access_key_id.len().saturating_sub(4);
+    format!("{}{}", "*".repeat(keep), &access_key_id[keep..])
+}
