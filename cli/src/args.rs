@@ -69,6 +69,17 @@ pub fn usage(message: &str) -> Error {
     )
 }
 
+/// The process arguments after the program name; invalid UTF-8 is an error, not a panic.
+pub fn process_args() -> Result<Vec<String>> {
+    std::env::args_os()
+        .skip(1)
+        .map(|a| {
+            a.into_string()
+                .map_err(|a| usage(&format!("argument {a:?} is not valid UTF-8")))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,15 +112,4 @@ mod tests {
         assert!(parse(&["--json=1"]).is_err());
         assert_eq!(parse(&["--", "--json"]).unwrap().positionals, ["--json"]);
     }
-}
-
-/// The process arguments after the program name; invalid UTF-8 is an error, not a panic.
-pub fn process_args() -> Result<Vec<String>> {
-    std::env::args_os()
-        .skip(1)
-        .map(|a| {
-            a.into_string()
-                .map_err(|a| usage(&format!("argument {a:?} is not valid UTF-8")))
-        })
-        .collect()
 }

@@ -58,7 +58,7 @@ fn string_to_sign(stamp: &Timestamp, request: &SigningRequest<'_>) -> String {
     out.push_str(stamp.datetime());
     out.push('\n');
     out.push_str(stamp.date());
-    let _ = write!(out, "/{}/{SERVICE}/aws4_request\n", request.region);
+    let _ = writeln!(out, "/{}/{SERVICE}/aws4_request", request.region);
     out.push_str(&hex::encode(digest));
     out
 }
