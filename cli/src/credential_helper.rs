@@ -79,15 +79,11 @@ fn get(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
     let request = CredentialRequest::parse(input)?;
     let protocol = request.protocol.as_deref().unwrap_or("https");
     let host = request.host.as_deref().unwrap_or_default();
-    let endpoint = match args.value("endpoint") {
-        Some(e) => Some(e.to_owned()),
-        None if args.flag("ignore-host-check") => Some(format!("{protocol}://{host}")),
-        None => None,
-    };
     let client = Client::new(ClientOptions {
         profile: args.value("profile").map(str::to_owned),
         region: args.value("region").map(str::to_owned),
-        endpoint,
+        endpoint: args.value("endpoint").map(str::to_owned),
+        ignore_host_check: args.flag("ignore-host-check"),
         ..ClientOptions::default()
     })?;
     if !client.answers_for(protocol, host) {

@@ -10,7 +10,7 @@ use crate::endpoint::{self, Endpoint};
 use crate::error::{Error, ErrorCode, Result};
 use crate::git_credential;
 use crate::provider::ProfileContext;
-use crate::remote::Remote;
+use crate::remote::{self, Remote};
 use crate::runtime;
 use crate::sign::{self, SIGNATURE_VALIDITY, SigningRequest};
 
@@ -32,6 +32,8 @@ pub struct ClientOptions {
     pub endpoint: Option<String>,
     /// Temporary credentials closer than this to expiry are refreshed before signing.
     pub refresh_margin: Duration,
+    /// Sign for HTTPS URLs on any host (the AWS CLI helper's `--ignore-host-check`).
+    pub ignore_host_check: bool,
 }
 
 impl Default for ClientOptions {
@@ -41,6 +43,7 @@ impl Default for ClientOptions {
             region: None,
             endpoint: None,
             refresh_margin: DEFAULT_REFRESH_MARGIN,
+            ignore_host_check: false,
         }
     }
 }
@@ -89,12 +92,17 @@ impl Client {
 
     /// Whether this client signs for `protocol://host` (see [`endpoint::is_allowed`]).
     pub fn answers_for(&self, protocol: &str, host: &str) -> bool {
-        endpoint::is_allowed(protocol, host, self.trusted.as_ref())
+        self.options.ignore_host_check
+            || endpoint::is_allowed(protocol, host, self.trusted.as_ref())
     }
 
     /// Parses the remote and settles profile, region, endpoint and the host to sign.
     pub fn target(&self, remote_or_url: &str) -> Result<Target> {
-        let remote = Remote::parse(remote_or_url, self.trusted.as_ref())?;
+        let remote = if self.options.ignore_host_check && remote::is_http_url(remote_or_url) {
+            Remote::parse_any_host(remote_or_url)?
+        } else {
+            Remote::parse(remote_or_url, self.trusted.as_ref())?
+        };
         let profile_name = remote
             .profile
             .as_deref()

@@ -41,9 +41,8 @@ impl Remote {
     /// Parses any accepted form. `trusted` is an explicitly configured endpoint (an override):
     /// an `http[s]://` URL on that exact host is accepted even though it is not an AWS host.
     pub fn parse(input: &str, trusted: Option<&Endpoint>) -> Result<Remote> {
-        let lower = input.get(..8).unwrap_or(input).to_ascii_lowercase();
-        if lower.starts_with("https://") || lower.starts_with("http://") {
-            return parse_http_url(input, trusted);
+        if is_http_url(input) {
+            return parse_http_url(input, trusted, false);
         }
         let rest = input.strip_prefix("codecommit::").unwrap_or(input);
         let Some((scheme, target)) = rest.split_once("://") else {
@@ -71,9 +70,20 @@ impl Remote {
             fips: false,
         })
     }
+
+    /// Parses an `http[s]://` URL on any host: only for `--ignore-host-check`.
+    pub fn parse_any_host(input: &str) -> Result<Remote> {
+        parse_http_url(input, None, true)
+    }
 }
 
-fn parse_http_url(input: &str, trusted: Option<&Endpoint>) -> Result<Remote> {
+/// True for `http://` and `https://` URLs (any case).
+pub fn is_http_url(input: &str) -> bool {
+    let lower = input.get(..8).unwrap_or(input).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+fn parse_http_url(input: &str, trusted: Option<&Endpoint>, any_host: bool) -> Result<Remote> {
     let (scheme, rest) = input.split_once("://").unwrap_or(("", input));
     let scheme = scheme.to_ascii_lowercase();
     let (authority, path) = match rest.find(['/', '?', '#']) {
@@ -85,7 +95,7 @@ fn parse_http_url(input: &str, trusted: Option<&Endpoint>) -> Result<Remote> {
         .rsplit_once('@')
         .map_or(authority, |(_, host)| host);
     let info = endpoint::classify_host(host);
-    if !endpoint::is_allowed(&scheme, host, trusted) {
+    if !any_host && !endpoint::is_allowed(&scheme, host, trusted) {
         return Err(Error::new(
             ErrorCode::HostNotAllowed,
             format!(
