@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use crate::credentials::{Credentials, Secret};
@@ -20,8 +20,27 @@ pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(10 * 60);
 /// Environment variable of the official remote helper that replaces the CodeCommit host.
 pub const ENDPOINT_ENV: &str = "CODE_COMMIT_ENDPOINT";
 
+/// What an MFA prompt is asked for: the code for `serial`, to assume `role_arn` in `profile`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MfaRequest {
+    pub profile: String,
+    pub serial: String,
+    pub role_arn: String,
+}
+
+/// Supplies MFA codes. Called from a blocking context (never on an async executor thread),
+/// at most once per role session: the session is cached until it expires.
+pub trait MfaPrompt: Send + Sync {
+    /// The current code from the device named by `request.serial`. An error aborts the
+    /// credential request with that error.
+    fn code(&self, request: &MfaRequest) -> Result<String>;
+}
+
+/// A shareable MFA prompt (the bindings wrap their callbacks in one).
+pub type SharedMfaPrompt = Arc<dyn MfaPrompt>;
+
 /// How a [`Client`] resolves credentials and endpoints.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ClientOptions {
     /// Profile to use when the remote does not name one (`codecommit://PROFILE@REPO` wins).
     pub profile: Option<String>,
@@ -34,6 +53,26 @@ pub struct ClientOptions {
     pub refresh_margin: Duration,
     /// Sign for HTTPS URLs on any host (the AWS CLI helper's `--ignore-host-check`).
     pub ignore_host_check: bool,
+    /// Share temporary credentials across processes through the AWS CLI's cache
+    /// (`~/.aws/cli/cache`), so N git processes make one STS call.
+    pub cache: bool,
+    /// Asks for MFA codes for role profiles with `mfa_serial`. `None`: the CLI programs
+    /// prompt on the controlling terminal; library callers get `MfaRequired`.
+    pub mfa: Option<SharedMfaPrompt>,
+}
+
+impl fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("profile", &self.profile)
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("refresh_margin", &self.refresh_margin)
+            .field("ignore_host_check", &self.ignore_host_check)
+            .field("cache", &self.cache)
+            .field("mfa", &self.mfa.as_ref().map(|_| "<prompt>"))
+            .finish()
+    }
 }
 
 impl Default for ClientOptions {
@@ -44,6 +83,8 @@ impl Default for ClientOptions {
             endpoint: None,
             refresh_margin: DEFAULT_REFRESH_MARGIN,
             ignore_host_check: false,
+            cache: true,
+            mfa: None,
         }
     }
 }
@@ -235,6 +276,48 @@ fn sign_target(target: &Target, creds: &Credentials, at: SystemTime) -> GitCrede
     );
     credential.profile = Some(target.profile.name().to_owned());
     credential
+}
+
+/// The pure signing entry point every binding exposes: explicit keys, region, host
+/// (signed as given, port included), repository path `/v1/repos/REPO`, and time.
+pub fn sign(
+    access_key_id: &str,
+    secret_access_key: &str,
+    session_token: Option<&str>,
+    region: &str,
+    host: &str,
+    path: &str,
+    at: SystemTime,
+) -> Result<GitCredential> {
+    endpoint::validate_region(region)?;
+    let endpoint = Endpoint::parse_override(host)?;
+    if access_key_id.is_empty() || secret_access_key.is_empty() {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            "the access key id and the secret access key must not be empty",
+        ));
+    }
+    let repository = path.strip_prefix("/v1/repos/").ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidArgument,
+            format!("path {path:?} is not /v1/repos/REPO"),
+        )
+    })?;
+    remote::validate_repository(path, repository)?;
+    let creds = Credentials::new(
+        access_key_id,
+        secret_access_key,
+        session_token.map(Secret::new),
+        None,
+    );
+    Ok(sign_credentials(
+        &creds,
+        &endpoint,
+        &endpoint.host,
+        path,
+        region,
+        at,
+    ))
 }
 
 /// Signs explicit credentials for one repository path. Pure apart from the key cache.

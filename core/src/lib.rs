@@ -23,7 +23,10 @@ pub mod remote;
 mod runtime;
 pub mod sign;
 
-pub use client::{Client, ClientOptions, GitCredential, Target, sign_credentials, url_encode};
+pub use client::{
+    Client, ClientOptions, GitCredential, MfaPrompt, MfaRequest, SharedMfaPrompt, Target, sign,
+    sign_credentials, url_encode,
+};
 pub use credentials::{Credentials, Secret};
 pub use endpoint::{Endpoint, HostInfo, classify_host};
 pub use error::{Error, ErrorCode, Result};
