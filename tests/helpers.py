@@ -1,0 +1,214 @@
+"""Shared helpers for the end-to-end tests.
+
+* A reference GIT SigV4 signer (``sign_password``, ``git_username``, ``signed_url``),
+  written from shared/DESIGN.md "Protocol facts" and independent of the Rust code.
+* Isolated environments for child processes (``make_isolated_env``): a private HOME,
+  git and AWS configuration, and no AWS_* or GIT_* variables from the outside.
+* Small utilities: random repository names and keys, ``run_git``, ``create_bare_repo``.
+
+Test modules import this as ``import helpers`` (pytest puts tests/ on sys.path).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+import secrets
+import string
+import subprocess
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+TESTS_DIR = Path(__file__).resolve().parent
+ENDPOINT_SCRIPT = TESTS_DIR / "endpoint" / "codecommit_endpoint.py"
+DEFAULT_REGION = "us-east-1"
+UTC = dt.timezone.utc
+
+# --------------------------------------------------------------------------
+# Reference signer.
+# --------------------------------------------------------------------------
+
+
+def _timestamp(t: dt.datetime | float | int | None) -> str:
+    """YYYYMMDDTHHMMSS in UTC for a datetime (naive means UTC), a Unix time, or now."""
+    if t is None:
+        t = dt.datetime.now(UTC)
+    elif isinstance(t, (int, float)):
+        t = dt.datetime.fromtimestamp(t, UTC)
+    elif t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    return t.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+
+
+def _hmac(key: bytes, msg: str) -> bytes:
+    return hmac.new(key, msg.encode(), hashlib.sha256).digest()
+
+
+def sign_password(
+    akid: str,
+    secret: str,
+    region: str,
+    host: str,
+    path: str,
+    t: dt.datetime | float | int | None = None,
+) -> str:
+    """The CodeCommit Git password: ``YYYYMMDDTHHMMSSZ`` + hex signature.
+
+    ``host`` is signed exactly as given (include the port for the official helper's
+    behaviour); ``path`` is ``/v1/repos/NAME``.  ``akid`` is not part of the signature
+    and is accepted only so call sites read like the credential they build.
+    """
+    del akid
+    ts = _timestamp(t)
+    canonical = f"GIT\n{path}\n\nhost:{host}\n\nhost\n"
+    scope = f"{ts[:8]}/{region}/codecommit/aws4_request"
+    to_sign = f"AWS4-HMAC-SHA256\n{ts}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
+    key = _hmac(("AWS4" + secret).encode(), ts[:8])
+    for part in (region, "codecommit", "aws4_request"):
+        key = _hmac(key, part)
+    return ts + "Z" + hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+
+
+def git_username(akid: str, token: str | None = None) -> str:
+    """The raw username: ``AKID`` or ``AKID%TOKEN``."""
+    return f"{akid}%{token}" if token else akid
+
+
+def quote_userinfo(value: str) -> str:
+    """Percent-encode for a URL's user part, leaving only A-Za-z0-9_.-~ as is."""
+    return quote(value, safe="-_.~")
+
+
+def signed_url(
+    base_url: str,
+    repo: str,
+    akid: str,
+    secret: str,
+    token: str | None = None,
+    region: str = DEFAULT_REGION,
+    t: dt.datetime | float | int | None = None,
+    sign_host: str | None = None,
+    password: str | None = None,
+) -> str:
+    """``base_url`` + ``/v1/repos/REPO`` with signed credentials in the user part.
+
+    ``sign_host`` defaults to the URL's host:port (what the official remote helper
+    signs); pass the host without the port to mimic the AWS CLI helper.  ``password``
+    overrides the signature, for malformed-password tests.
+    """
+    parts = urlsplit(base_url)
+    path = f"/v1/repos/{repo}"
+    if password is None:
+        password = sign_password(akid, secret, region, sign_host or parts.netloc, path, t)
+    user = quote_userinfo(git_username(akid, token))
+    return f"{parts.scheme}://{user}:{quote_userinfo(password)}@{parts.netloc}{path}"
+
+
+def basic_auth_header(username: str, password: str) -> str:
+    import base64
+
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+# --------------------------------------------------------------------------
+# Random names and keys.
+# --------------------------------------------------------------------------
+
+
+def random_repo_name(prefix: str = "repo") -> str:
+    return f"{prefix}-{secrets.token_hex(4)}"
+
+
+def random_access_key_id(prefix: str = "AKIA") -> str:
+    alphabet = string.ascii_uppercase + "234567"
+    return prefix + "".join(secrets.choice(alphabet) for _ in range(16))
+
+
+def random_secret() -> str:
+    alphabet = string.ascii_letters + string.digits + "/+"
+    return "".join(secrets.choice(alphabet) for _ in range(40))
+
+
+def random_session_token() -> str:
+    # Real tokens are long base64 strings with '/', '+' and '=': the characters that
+    # need percent-encoding in a URL, which is the point of using them in tests.
+    return "FwoGZXIvYXdzE" + secrets.token_urlsafe(200).replace("-", "+").replace("_", "/") + "=="
+
+
+# --------------------------------------------------------------------------
+# Isolated environments and git.
+# --------------------------------------------------------------------------
+
+
+def make_isolated_env(base: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """An environment for child processes that cannot see the user's git or AWS setup.
+
+    HOME, git's global config and the AWS config/credentials files live under
+    ``base``; every AWS_* and GIT_* variable from the outside is dropped.  We set
+    AWS_EC2_METADATA_DISABLED=true so no SDK probes the instance metadata address
+    (not loopback; such traffic is not allowed here): pop it in a test that points
+    AWS_EC2_METADATA_SERVICE_ENDPOINT at a local fake.
+    """
+    home = base / "home"
+    aws = home / ".aws"
+    aws.mkdir(parents=True, exist_ok=True)
+    gitconfig = home / ".gitconfig"
+    if not gitconfig.exists():
+        gitconfig.write_text(
+            "[user]\n\tname = Test User\n\temail = test@example.com\n"
+            "[init]\n\tdefaultBranch = main\n"
+            # No keychain or store may keep a 15-minute password between tests.
+            "[credential]\n\thelper =\n"
+            "[advice]\n\tdetachedHead = false\n"
+        )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "GIT_"))}
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        GIT_CONFIG_GLOBAL=str(gitconfig),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_TERMINAL_PROMPT="0",
+        GIT_ASKPASS="",
+        SSH_ASKPASS="",
+        AWS_CONFIG_FILE=str(aws / "config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(aws / "credentials"),
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    env.update(extra or {})
+    return env
+
+
+def run_git(
+    args: list[str],
+    env: dict[str, str],
+    cwd: Path | str | None = None,
+    check: bool = True,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess:
+    """Run git with captured text output; on failure the message carries stderr."""
+    proc = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"git {' '.join(_redact(a) for a in args)} exited {proc.returncode}\n"
+            f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+        )
+    return proc
+
+
+def _redact(arg: str) -> str:
+    """Hide the user part of URLs in messages: it holds passwords and tokens."""
+    parts = urlsplit(arg)
+    if parts.scheme in ("http", "https") and "@" in parts.netloc:
+        return f"{parts.scheme}://***@{parts.netloc.rsplit('@', 1)[1]}{parts.path}"
+    return arg
+
+
+def create_bare_repo(path: Path) -> Path:
+    """A bare repository the endpoint will serve (HEAD on main, pushes allowed)."""
+    subprocess.run(["git", "init", "--bare", "--quiet", "--initial-branch=main", str(path)], check=True)
+    subprocess.run(["git", "-C", str(path), "config", "http.receivepack", "true"], check=True)
+    return path
