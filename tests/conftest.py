@@ -92,6 +92,13 @@ class Endpoint:
             return []
         return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
+    def sts_calls(self, action: str | None = None) -> list[dict]:
+        """STS calls moto received (with --sts), oldest first, optionally one action only
+        (e.g. "assume_role"); each has the request's RoleArn, SerialNumber, TokenCode..."""
+        path = self.root / "sts-calls.log"
+        calls = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+        return [c for c in calls if action is None or c["action"] == action]
+
     def log_text(self) -> str:
         path = self.root / "requests.log"
         return path.read_text() if path.exists() else ""

@@ -9,6 +9,7 @@ use codecommit_auth::{Client, ClientOptions, CredentialRequest, Error, ErrorCode
 
 use crate::args::{Args, usage};
 use crate::report::{self, Debug};
+use crate::tty::TerminalPrompt;
 
 pub const HELP: &str = "\
 usage: git-credential-codecommit [--profile P] [--region R] [--endpoint E]
@@ -29,11 +30,12 @@ VPC endpoints); for any other host it prints nothing, so git moves on to its oth
                        (default: CODE_COMMIT_ENDPOINT); signed as given
   --ignore-host-check  answer for any host (like the AWS CLI's flag); avoid this
   --at TIME            sign at this RFC 3339 time instead of now (for tests)
+  --no-cache           do not read or write the shared credential cache (~/.aws/cli/cache)
   --debug              explain what happens on stderr (never secrets)
 ";
 
 const VALUE_OPTIONS: [&str; 4] = ["profile", "region", "endpoint", "at"];
-const FLAGS: [&str; 4] = ["ignore-host-check", "debug", "help", "version"];
+const FLAGS: [&str; 5] = ["ignore-host-check", "no-cache", "debug", "help", "version"];
 
 /// Runs the helper; `program` names it in messages.
 pub fn run(program: &'static str, raw: impl IntoIterator<Item = String>) -> ExitCode {
@@ -84,6 +86,8 @@ fn get(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
         region: args.value("region").map(str::to_owned),
         endpoint: args.value("endpoint").map(str::to_owned),
         ignore_host_check: args.flag("ignore-host-check"),
+        cache: !args.flag("no-cache"),
+        mfa: Some(TerminalPrompt::shared()),
         ..ClientOptions::default()
     })?;
     if !client.answers_for(protocol, host) {
@@ -91,7 +95,9 @@ fn get(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
         return Ok(());
     }
     let at = report::parse_at(args.value("at"))?;
-    let credential = client.git_credential_blocking(&request.url()?, at)?;
+    let credential = client.git_credential_blocking(&request.url()?, at);
+    report::warnings(program, &client);
+    let credential = credential?;
     debug.log(|| {
         format!(
             "signed for {}{} in {} with {} (profile {}), valid until {}",

@@ -6,3 +6,4 @@ pub mod credential_helper;
 pub mod remote_helper;
 pub mod report;
 pub mod tool;
+pub mod tty;

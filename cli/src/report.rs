@@ -36,6 +36,13 @@ pub fn exit_status(error: &Error) -> u8 {
     }
 }
 
+/// Prints the client's warnings (e.g. an unusable cache), one line each.
+pub fn warnings(program: &str, client: &codecommit_auth::Client) {
+    for warning in client.take_warnings() {
+        eprintln!("{program}: warning: {warning}");
+    }
+}
+
 /// Debug lines go to stderr when `--debug` or `CODECOMMIT_AUTH_DEBUG=1`; never secrets.
 pub struct Debug {
     program: &'static str,

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::args::{Args, usage};
 use crate::report;
+use crate::tty::TerminalPrompt;
 
 pub const PROGRAM: &str = "codecommit-auth";
 
@@ -24,6 +25,7 @@ options:
   --endpoint E   endpoint override, HOST[:PORT] or http[s]://HOST[:PORT] (default: CODE_COMMIT_ENDPOINT)
   --at TIME      sign at this RFC 3339 time instead of now
   --json         (credential) print JSON
+  --no-cache     do not read or write the shared credential cache (~/.aws/cli/cache)
 
 exit status: 0 ok, 2 usage, otherwise the error code (10 invalid remote, 11 region,
 12 host not allowed, 13 unknown profile, 14 invalid config, 15 no credentials, 16 login
@@ -32,7 +34,7 @@ required, 17 MFA required, 18 credential source failed, 19 timeout, 20-21 git re
 ";
 
 const VALUE_OPTIONS: [&str; 4] = ["profile", "region", "endpoint", "at"];
-const FLAGS: [&str; 3] = ["json", "help", "version"];
+const FLAGS: [&str; 4] = ["json", "no-cache", "help", "version"];
 
 pub fn run(raw: impl IntoIterator<Item = String>) -> ExitCode {
     match Args::parse(raw, &VALUE_OPTIONS, &FLAGS).and_then(|args| dispatch(&args)) {
@@ -71,13 +73,18 @@ fn client(args: &Args) -> Result<Client> {
         profile: args.value("profile").map(str::to_owned),
         region: args.value("region").map(str::to_owned),
         endpoint: args.value("endpoint").map(str::to_owned),
+        cache: !args.flag("no-cache"),
+        mfa: Some(TerminalPrompt::shared()),
         ..ClientOptions::default()
     })
 }
 
 fn sign(args: &Args, remote: &str) -> Result<GitCredential> {
     let at = report::parse_at(args.value("at"))?;
-    client(args)?.git_credential_blocking(remote, at)
+    let client = client(args)?;
+    let credential = client.git_credential_blocking(remote, at);
+    report::warnings(PROGRAM, &client);
+    credential
 }
 
 fn credential(args: &Args, remote: &str) -> Result<()> {

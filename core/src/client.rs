@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use crate::cache::{self, CacheEntry};
 use crate::credentials::{Credentials, Secret};
 use crate::endpoint::{self, Endpoint};
 use crate::error::{Error, ErrorCode, Result};
@@ -94,6 +95,7 @@ pub struct Client {
     options: ClientOptions,
     trusted: Option<Endpoint>,
     memo: Mutex<HashMap<(String, bool), Credentials>>,
+    warnings: Mutex<Vec<String>>,
 }
 
 /// Everything known about a remote before credentials are fetched.
@@ -124,6 +126,7 @@ impl Client {
             options,
             trusted,
             memo: Mutex::new(HashMap::new()),
+            warnings: Mutex::new(Vec::new()),
         })
     }
 
@@ -236,14 +239,79 @@ impl Client {
     }
 
     async fn fetch_credentials(&self, target: &Target) -> Result<Credentials> {
+        let creds = match self.cache_entry(&target.profile) {
+            Some(entry) => self.fetch_through_cache(target, &entry).await?,
+            None => self.resolve(target).await?,
+        };
+        let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        memo.insert(memo_key(&target.profile), creds.clone());
+        Ok(creds)
+    }
+
+    /// Single flight across processes: a fresh cache entry is used as is; otherwise one
+    /// process (holding the entry's lock) refreshes while the others wait, then read.
+    async fn fetch_through_cache(
+        &self,
+        target: &Target,
+        entry: &CacheEntry,
+    ) -> Result<Credentials> {
+        let margin = self.options.refresh_margin;
+        if let Some(creds) = entry.read_fresh(SystemTime::now(), margin) {
+            return Ok(creds);
+        }
+        let lock = match entry.lock(cache::LOCK_WAIT).await {
+            Ok(lock) => lock,
+            Err(e) => {
+                self.warn(format!(
+                    "credential cache {} is not usable ({e}); continuing without it",
+                    entry.path().display()
+                ));
+                return self.resolve(target).await;
+            }
+        };
+        if let Some(creds) = entry.read_fresh(SystemTime::now(), margin) {
+            return Ok(creds);
+        }
+        let creds = self.resolve(target).await?;
+        if let Err(e) = entry.write(&creds) {
+            self.warn(format!(
+                "cannot write the credential cache {} ({e}); continuing without it",
+                entry.path().display()
+            ));
+        }
+        drop(lock);
+        Ok(creds)
+    }
+
+    async fn resolve(&self, target: &Target) -> Result<Credentials> {
         let sts_region = target
             .profile
             .configured_region()
             .or_else(|| Some(target.region.clone()));
-        let creds = target.profile.provider_credentials(sts_region).await?;
-        let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
-        memo.insert(memo_key(&target.profile), creds.clone());
-        Ok(creds)
+        target
+            .profile
+            .provider_credentials(sts_region, self.options.mfa.as_ref())
+            .await
+    }
+
+    fn cache_entry(&self, profile: &ProfileContext) -> Option<CacheEntry> {
+        if !self.options.cache {
+            return None;
+        }
+        Some(CacheEntry::new(cache::default_dir()?, profile.cache_key()?))
+    }
+
+    fn warn(&self, message: String) {
+        self.warnings
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(message);
+    }
+
+    /// Warnings collected since the last call (e.g. an unusable cache directory), for the
+    /// caller to show: the library itself never prints.
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut *self.warnings.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 

@@ -13,11 +13,13 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod cache;
 pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod git_credential;
+mod mfa;
 pub mod provider;
 pub mod remote;
 mod runtime;

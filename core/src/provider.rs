@@ -26,6 +26,8 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_types::os_shim_internal::{Env, Fs};
 use aws_types::region::Region;
 
+use crate::cache;
+use crate::client::{MfaRequest, SharedMfaPrompt};
 use crate::credentials::{Credentials, Secret};
 use crate::error::{Error, ErrorCode, Result};
 use crate::runtime;
@@ -150,6 +152,50 @@ impl ProfileContext {
             .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }
 
+    /// The AWS CLI cache key of this profile's temporary credentials (assumed roles and SSO
+    /// role credentials, the sources the AWS CLI caches); `None` for anything else.
+    pub fn cache_key(&self) -> Option<String> {
+        if !self.explicit && env_has_keys() {
+            return None;
+        }
+        if let Some(role_arn) = self.get("role_arn") {
+            let duration = self
+                .get("duration_seconds")
+                .and_then(|d| d.trim().parse().ok());
+            return Some(cache::role_key(
+                role_arn,
+                self.get("role_session_name"),
+                self.get("external_id"),
+                self.get("mfa_serial"),
+                duration,
+            ));
+        }
+        let (account, role) = (self.get("sso_account_id")?, self.get("sso_role_name")?);
+        Some(cache::sso_key(
+            account,
+            role,
+            self.get("sso_session"),
+            self.get("sso_start_url"),
+        ))
+    }
+
+    /// What to ask an MFA prompt, for role profiles with `mfa_serial`.
+    pub fn mfa_request(&self) -> Option<MfaRequest> {
+        if !self.explicit && env_has_keys() {
+            return None;
+        }
+        Some(MfaRequest {
+            profile: self.name.clone(),
+            serial: self.get("mfa_serial")?.to_owned(),
+            role_arn: self.get("role_arn")?.to_owned(),
+        })
+    }
+
+    /// A profile setting (empty values count as unset).
+    pub fn setting(&self, key: &str) -> Option<&str> {
+        self.get(key)
+    }
+
     /// True when this profile's credentials come from a single sign-on session.
     fn uses_sso(&self) -> bool {
         self.get("sso_session").is_some() || self.get("sso_start_url").is_some()
@@ -216,7 +262,17 @@ impl ProfileContext {
 
     /// Resolves credentials through aws-config's providers. `sts_region` is where STS
     /// (and other regional services) are called.
-    pub async fn provider_credentials(&self, sts_region: Option<String>) -> Result<Credentials> {
+    pub async fn provider_credentials(
+        &self,
+        sts_region: Option<String>,
+        mfa: Option<&SharedMfaPrompt>,
+    ) -> Result<Credentials> {
+        if let Some(request) = self.mfa_request() {
+            return Box::pin(crate::mfa::assume_role_with_mfa(
+                self, request, sts_region, mfa,
+            ))
+            .await;
+        }
         let config = provider_config(sts_region);
         let provider = if self.explicit {
             self.explicit_chain(&config)
@@ -329,7 +385,7 @@ fn env_has_keys() -> bool {
         .all(|k| std::env::var_os(k).is_some_and(|v| !v.is_empty()))
 }
 
-fn env_credentials() -> Option<Credentials> {
+pub(crate) fn env_credentials() -> Option<Credentials> {
     if !env_has_keys() {
         return None;
     }
@@ -347,20 +403,32 @@ fn env_credentials() -> Option<Credentials> {
 }
 
 fn provider_config(region: Option<String>) -> ProviderConfig {
-    let http = aws_smithy_http_client::Builder::new()
+    ProviderConfig::without_region()
+        .with_region(region.map(Region::new))
+        .with_http_client(http_client())
+        .with_timeout_config(timeouts())
+        .with_retry_config(retries())
+}
+
+/// One HTTPS client configuration for every AWS call (rustls with ring: one TLS stack).
+pub(crate) fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(
             tls::rustls_provider::CryptoMode::Ring,
         ))
-        .build_https();
-    let timeouts = TimeoutConfig::builder()
+        .build_https()
+}
+
+pub(crate) fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .read_timeout(READ_TIMEOUT)
         .operation_attempt_timeout(READ_TIMEOUT)
         .operation_timeout(OPERATION_TIMEOUT)
-        .build();
-    ProviderConfig::without_region()
-        .with_region(region.map(Region::new))
-        .with_http_client(http)
-        .with_timeout_config(timeouts)
-        .with_retry_config(RetryConfig::standard().with_max_attempts(3))
+        .build()
+}
+
+/// Standard retries with backoff: throttling and 5xx are retried, boundedly.
+pub(crate) fn retries() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(3)
 }

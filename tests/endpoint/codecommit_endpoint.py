@@ -192,10 +192,16 @@ class MotoSts:
         record what they returned, with the latest expiry per token.
     """
 
-    def __init__(self) -> None:
+    # Request parameters recorded per STS call in <root>/sts-calls.log (one JSON line each),
+    # so tests can count calls and see e.g. the MFA SerialNumber/TokenCode that arrived.
+    RECORDED_PARAMS = ("RoleArn", "RoleSessionName", "ExternalId", "SerialNumber", "TokenCode", "DurationSeconds")
+    RECORDED_ACTIONS = ("assume_role", "assume_role_with_web_identity", "get_session_token", "get_federation_token")
+
+    def __init__(self, calls_path: Path | None = None) -> None:
         self._server = None
         self._issued: dict[tuple[str, str], KnownCredential] = {}
         self._lock = threading.Lock()
+        self._calls_path = calls_path
 
     def start(self) -> str:
         from moto.server import ThreadedMotoServer
@@ -243,6 +249,23 @@ class MotoSts:
         for name in ("get_session_token", "get_federation_token"):
             original = getattr(TokenResponse, name)
             setattr(TokenResponse, name, self._recording(original))
+        for name in self.RECORDED_ACTIONS:
+            original = getattr(TokenResponse, name)
+            setattr(TokenResponse, name, self._counting(name, original))
+
+    def _counting(self, action: str, original: Callable) -> Callable:
+        def wrapper(response_self):  # type: ignore[no-untyped-def]
+            call = {"action": action}
+            for param in self.RECORDED_PARAMS:
+                value = response_self._get_param(param)
+                if value is not None:
+                    call[param] = value
+            if self._calls_path is not None:
+                with self._lock, open(self._calls_path, "a") as f:
+                    f.write(json.dumps(call) + "\n")
+            return original(response_self)
+
+        return wrapper
 
     def _recording(self, original: Callable) -> Callable:
         def wrapper(response_self):  # type: ignore[no-untyped-def]
@@ -835,7 +858,7 @@ def main(argv: list[str] | None = None) -> int:
         if not repo_exists(repos_dir, name):
             create_bare_repo(repos_dir, name, git)
 
-    sts = MotoSts() if args.sts else None
+    sts = MotoSts(root / "sts-calls.log") if args.sts else None
     sts_url = sts.start() if sts else None
     lookups = [SecretsFile(root / "secrets.json").lookup] + ([sts.lookup] if sts else [])
     regions = [r.strip() for r in args.regions.split(",") if r.strip()]

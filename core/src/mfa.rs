@@ -1,0 +1,158 @@
+//! Assume a role that requires MFA.
+//!
+//! aws-config has no MFA support, so this one step is done here: the source credentials
+//! still come from aws-config (or static keys), the code from the caller's [`MfaPrompt`],
+//! and the AssumeRole call from aws-sdk-sts, with the same timeouts and retries as
+//! everything else. The session is then cached like any other role session.
+//!
+//! [`MfaPrompt`]: crate::client::MfaPrompt
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use aws_config::BehaviorVersion;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_types::region::Region;
+
+use crate::client::{MfaRequest, SharedMfaPrompt};
+use crate::credentials::{Credentials, Secret};
+use crate::error::{Error, ErrorCode, Result};
+use crate::provider::{self, ProfileContext};
+
+pub(crate) async fn assume_role_with_mfa(
+    profile: &ProfileContext,
+    request: MfaRequest,
+    sts_region: Option<String>,
+    prompt: Option<&SharedMfaPrompt>,
+) -> Result<Credentials> {
+    let prompt = prompt.cloned().ok_or_else(|| no_prompt(&request))?;
+    let source = source_credentials(profile, sts_region.clone()).await?;
+    let asked = request.clone();
+    let code = tokio::task::spawn_blocking(move || prompt.code(&asked))
+        .await
+        .map_err(|_| Error::new(ErrorCode::Internal, "the MFA prompt panicked"))??;
+    let code = code.trim();
+    if code.is_empty() || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(Error::new(
+            ErrorCode::MfaRequired,
+            format!(
+                "no valid MFA code was entered for {} (profile {})",
+                request.serial, request.profile
+            ),
+        ));
+    }
+    let region = sts_region.unwrap_or_else(|| "us-east-1".to_owned());
+    let sdk = aws_config::defaults(BehaviorVersion::latest())
+        .credentials_provider(SharedCredentialsProvider::new(
+            aws_credential_types::Credentials::new(
+                source.access_key_id(),
+                source.secret_access_key().expose(),
+                source.session_token().map(|t| t.expose().to_owned()),
+                source.expiry(),
+                "codecommit-auth-mfa-source",
+            ),
+        ))
+        .region(Region::new(region))
+        .http_client(provider::http_client())
+        .timeout_config(provider::timeouts())
+        .retry_config(provider::retries())
+        .load()
+        .await;
+    let session_name = profile
+        .setting("role_session_name")
+        .map(str::to_owned)
+        .unwrap_or_else(default_session_name);
+    let output = aws_sdk_sts::Client::new(&sdk)
+        .assume_role()
+        .role_arn(&request.role_arn)
+        .role_session_name(session_name)
+        .set_external_id(profile.setting("external_id").map(str::to_owned))
+        .set_duration_seconds(
+            profile
+                .setting("duration_seconds")
+                .and_then(|d| d.trim().parse().ok()),
+        )
+        .serial_number(&request.serial)
+        .token_code(code)
+        .send()
+        .await
+        .map_err(|e| {
+            Error::new(
+                ErrorCode::CredentialSource,
+                format!(
+                    "AssumeRole {} with MFA {} (profile {}) failed: {}. Check the code and the \
+                     clock of the MFA device",
+                    request.role_arn,
+                    request.serial,
+                    request.profile,
+                    DisplayErrorContext(&e)
+                ),
+            )
+        })?;
+    let c = output
+        .credentials()
+        .ok_or_else(|| Error::new(ErrorCode::CredentialSource, "STS returned no credentials"))?;
+    let expiry = SystemTime::try_from(*c.expiration()).ok();
+    Ok(Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(Secret::new(c.session_token())),
+        expiry,
+    )
+    .with_source(format!("{} (MFA)", profile.describe_source())))
+}
+
+/// The credentials the role is assumed with: `source_profile`, or the environment.
+async fn source_credentials(
+    profile: &ProfileContext,
+    region: Option<String>,
+) -> Result<Credentials> {
+    if let Some(source) = profile.setting("source_profile") {
+        let source = ProfileContext::load(Some(source))?;
+        return match source.static_credentials() {
+            Some(creds) => Ok(creds),
+            None => source.provider_credentials(region, None).await,
+        };
+    }
+    match profile.setting("credential_source") {
+        Some(s) if s.eq_ignore_ascii_case("Environment") => {
+            provider::env_credentials().ok_or_else(|| {
+                Error::new(
+                    ErrorCode::NoCredentials,
+                    format!(
+                        "profile {} uses credential_source = Environment but AWS_ACCESS_KEY_ID / \
+                     AWS_SECRET_ACCESS_KEY are not set",
+                        profile.name()
+                    ),
+                )
+            })
+        }
+        _ => Err(Error::new(
+            ErrorCode::InvalidConfig,
+            format!(
+                "profile {} has mfa_serial but neither source_profile nor credential_source = \
+                 Environment; add source_profile = PROFILE_WITH_KEYS",
+                profile.name()
+            ),
+        )),
+    }
+}
+
+fn default_session_name() -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!("codecommit-auth-{now}")
+}
+
+fn no_prompt(request: &MfaRequest) -> Error {
+    Error::new(
+        ErrorCode::MfaRequired,
+        format!(
+            "profile {} assumes {} with MFA (mfa_serial {}) and there is no way to ask for the \
+             code here (no terminal, no callback). Run `aws sts get-caller-identity --profile {}` \
+             in a terminal once: the session it caches in ~/.aws/cli/cache is used until it expires",
+            request.profile, request.role_arn, request.serial, request.profile
+        ),
+    )
+}

@@ -1,0 +1,241 @@
+"""Rotating credentials: the cross-process cache shared with the AWS CLI, single flight,
+refresh margin, MFA on the terminal, and crash safety. STS is moto, in the endpoint process;
+`Endpoint.sts_calls("assume_role")` counts the AssumeRole calls it received."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import pty
+import select
+import signal
+import stat
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import helpers
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN_DIR = Path(os.environ.get("CODECOMMIT_AUTH_BIN_DIR", ROOT / "target" / "debug")).resolve()
+AWS = ROOT / ".venv" / "bin" / "aws"
+REGION = "us-west-2"
+ROLE_ARN = "arn:aws:iam::123456789012:role/deployer"
+MFA_SERIAL = "arn:aws:iam::123456789012:mfa/alice"
+
+pytestmark = pytest.mark.skipif(not (BIN_DIR / "git-credential-codecommit").exists(), reason="binaries not built")
+
+CONFIG = f"""\
+[profile base]
+region = us-east-1
+[profile deployer]
+role_arn = {ROLE_ARN}
+source_profile = base
+region = us-east-1
+[profile mfa]
+role_arn = {ROLE_ARN}
+source_profile = base
+mfa_serial = {MFA_SERIAL}
+region = us-east-1
+"""
+CREDENTIALS = "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n"
+
+
+@pytest.fixture
+def role_env(sts_endpoint, isolated_env):
+    """Env with a role profile and moto STS; our binaries first on PATH."""
+    Path(isolated_env["AWS_CONFIG_FILE"]).write_text(CONFIG)
+    Path(isolated_env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(CREDENTIALS)
+    return {
+        **isolated_env,
+        "PATH": f"{BIN_DIR}:{isolated_env['PATH']}",
+        "AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url,
+        "CODE_COMMIT_ENDPOINT": sts_endpoint.url,
+    }
+
+
+def cache_dir(env: dict[str, str]) -> Path:
+    return Path(env["HOME"]) / ".aws" / "cli" / "cache"
+
+
+def credential_get(env: dict[str, str], repo: str, profile: str = "deployer", **kw) -> subprocess.CompletedProcess:
+    request = f"protocol=http\nhost={env['CODE_COMMIT_ENDPOINT'].split('://')[1]}\npath=v1/repos/{repo}\n\n"
+    return subprocess.run(
+        [str(BIN_DIR / "git-credential-codecommit"), "--profile", profile, "--region", REGION, "get"],
+        input=request, env=env, capture_output=True, text=True, timeout=60, **kw,
+    )
+
+
+def reply_fields(stdout: str) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in stdout.splitlines() if "=" in line)
+
+
+def test_aws_cli_session_is_reused_with_zero_sts_calls(sts_endpoint, role_env):
+    repo = sts_endpoint.add_repo().name
+    aws = subprocess.run([str(AWS), "sts", "get-caller-identity", "--profile", "deployer"],
+                         env=role_env, capture_output=True, text=True, timeout=120)
+    assert aws.returncode == 0, aws.stderr
+    assert len(sts_endpoint.sts_calls("assume_role")) == 1
+    entries = list(cache_dir(role_env).glob("*.json"))
+    assert len(entries) == 1, entries
+    helpers.run_git(["ls-remote", f"codecommit::{REGION}://deployer@{repo}"], role_env)
+    helpers.run_git(["ls-remote", f"codecommit::{REGION}://deployer@{repo}"], role_env)
+    assert len(sts_endpoint.sts_calls("assume_role")) == 1, "git made its own AssumeRole call"
+    cached = json.loads(entries[0].read_text())["Credentials"]["AccessKeyId"]
+    used = {r["access_key_id"] for r in sts_endpoint.requests() if r["status"] == 200}
+    assert used == {cached}
+
+
+def test_our_session_is_reused_by_the_aws_cli(sts_endpoint, role_env):
+    repo = sts_endpoint.add_repo().name
+    helpers.run_git(["ls-remote", f"codecommit::{REGION}://deployer@{repo}"], role_env)
+    assert len(sts_endpoint.sts_calls("assume_role")) == 1
+    aws = subprocess.run([str(AWS), "sts", "get-caller-identity", "--profile", "deployer"],
+                         env=role_env, capture_output=True, text=True, timeout=120)
+    assert aws.returncode == 0, aws.stderr
+    assert len(sts_endpoint.sts_calls("assume_role")) == 1, "the AWS CLI did not use our cache entry"
+
+
+def test_cache_files_are_private(sts_endpoint, role_env):
+    repo = sts_endpoint.add_repo().name
+    assert credential_get(role_env, repo).returncode == 0
+    directory = cache_dir(role_env)
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    for entry in directory.iterdir():
+        assert stat.S_IMODE(entry.stat().st_mode) == 0o600, entry
+
+
+def test_concurrent_cold_cache_makes_one_assume_role(sts_endpoint, role_env):
+    repo = sts_endpoint.add_repo().name
+    with ThreadPoolExecutor(32) as pool:
+        results = list(pool.map(lambda _: credential_get(role_env, repo), range(32)))
+    assert [r.returncode for r in results] == [0] * 32, [r.stderr for r in results if r.returncode]
+    usernames = {reply_fields(r.stdout)["username"] for r in results}
+    assert len(usernames) == 1 and next(iter(usernames)).startswith("ASIA")
+    assert len(sts_endpoint.sts_calls("assume_role")) == 1
+    # Every reply is a valid signature: the endpoint accepts the same key.
+    helpers.run_git(["ls-remote", f"codecommit::{REGION}://deployer@{repo}"], role_env)
+    assert len(sts_endpoint.sts_calls("assume_role")) == 1
+
+
+def seed_cache(env: dict[str, str], expires_in: dt.timedelta) -> Path:
+    """Run once to learn the entry's file name, then rewrite its expiry."""
+    entry = next(cache_dir(env).glob("*.json"))
+    doc = json.loads(entry.read_text())
+    expiry = dt.datetime.now(dt.timezone.utc) + expires_in
+    doc["Credentials"]["Expiration"] = expiry.strftime("%Y-%m-%dT%H:%M:%SZ")
+    entry.write_text(json.dumps(doc))
+    return entry
+
+
+def test_refresh_margin(sts_endpoint, role_env):
+    repo = sts_endpoint.add_repo().name
+    assert credential_get(role_env, repo).returncode == 0
+    seed_cache(role_env, dt.timedelta(minutes=30))
+    assert credential_get(role_env, repo).returncode == 0
+    assert len(sts_endpoint.sts_calls("assume_role")) == 1, "refreshed credentials valid for 30 minutes"
+    seed_cache(role_env, dt.timedelta(minutes=5))
+    reply = credential_get(role_env, repo)
+    assert reply.returncode == 0
+    assert len(sts_endpoint.sts_calls("assume_role")) == 2, "used credentials 5 minutes from expiry"
+    expiry = int(reply_fields(reply.stdout)["password_expiry_utc"])
+    assert expiry <= time.time() + 15 * 60 + 5
+
+
+def test_corrupt_or_foreign_cache_entry_is_replaced(sts_endpoint, role_env):
+    repo = sts_endpoint.add_repo().name
+    assert credential_get(role_env, repo).returncode == 0
+    entry = next(cache_dir(role_env).glob("*.json"))
+    for garbage in ["{not json", '{"Credentials": {"AccessKeyId": 1}}', "", "[]"]:
+        entry.write_text(garbage)
+        reply = credential_get(role_env, repo)
+        assert reply.returncode == 0, reply.stderr
+        assert json.loads(entry.read_text())["Credentials"]["AccessKeyId"].startswith("ASIA")
+
+
+def test_unwritable_cache_degrades_with_a_warning(sts_endpoint, role_env):
+    repo = sts_endpoint.add_repo().name
+    cli = cache_dir(role_env).parent
+    cli.mkdir(parents=True)
+    (cli / "cache").write_text("a file where the directory should be")
+    reply = credential_get(role_env, repo)
+    assert reply.returncode == 0, reply.stderr
+    warnings = [line for line in reply.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "cache" in warnings[0]
+
+
+def test_kill_during_refresh_leaves_no_broken_cache(sts_endpoint, role_env):
+    repo = sts_endpoint.add_repo().name
+    for delay in [0.0, 0.005, 0.01, 0.02, 0.04, 0.08]:
+        for entry in cache_dir(role_env).glob("*.json") if cache_dir(role_env).exists() else []:
+            entry.unlink()
+        request = f"protocol=http\nhost={sts_endpoint.host}\npath=v1/repos/{repo}\n\n"
+        proc = subprocess.Popen([str(BIN_DIR / "git-credential-codecommit"), "--profile", "deployer",
+                                 "--region", REGION, "get"], env=role_env, stdin=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc.stdin.write(request.encode())
+        proc.stdin.close()
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        for entry in cache_dir(role_env).glob("*.json") if cache_dir(role_env).exists() else []:
+            json.loads(entry.read_text())  # never half-written
+    reply = credential_get(role_env, repo)
+    assert reply.returncode == 0, reply.stderr
+
+
+def run_in_pty(args: list[str], env: dict[str, str], answer: str, timeout: float = 60) -> tuple[int, str]:
+    """Runs a command with a pseudo-terminal as its controlling terminal; types `answer`
+    when it prints a prompt ending in ': '. Returns (status, everything it printed)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvpe(args[0], args, env)
+    seen, answered = b"", False
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if not answered and b"MFA code" in seen and seen.rstrip().endswith(b":"):
+                os.write(fd, answer.encode() + b"\n")
+                answered = True
+    else:
+        os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
+
+
+def test_mfa_prompt_once_on_the_terminal(sts_endpoint, role_env):
+    repo = sts_endpoint.add_repo().name
+    remote = f"codecommit::{REGION}://mfa@{repo}"
+    status, output = run_in_pty(["git", "ls-remote", remote], role_env, "123456")
+    assert status == 0, output
+    assert output.count("MFA code for " + MFA_SERIAL) == 1
+    calls = sts_endpoint.sts_calls("assume_role")
+    assert len(calls) == 1
+    assert calls[0]["SerialNumber"] == MFA_SERIAL and calls[0]["TokenCode"] == "123456"
+    # Second git command: no terminal at all, served from the cached MFA session.
+    proc = subprocess.run(["git", "ls-remote", remote], env=role_env, capture_output=True, text=True,
+                          timeout=60, start_new_session=True, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr
+    assert len(sts_endpoint.sts_calls("assume_role")) == 1
+
+
+def test_mfa_without_terminal_is_explained(sts_endpoint, role_env):
+    repo = sts_endpoint.add_repo().name
+    reply = credential_get(role_env, repo, profile="mfa", start_new_session=True)
+    assert reply.returncode == 17, reply.stderr
+    assert "mfa" in reply.stderr and MFA_SERIAL in reply.stderr
+    assert "aws sts get-caller-identity --profile mfa" in reply.stderr
+    assert sts_endpoint.sts_calls("assume_role") == []
