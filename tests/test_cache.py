@@ -144,6 +144,12 @@ def test_refresh_margin(sts_endpoint, role_env):
     assert len(sts_endpoint.sts_calls("assume_role")) == 2, "used credentials 5 minutes from expiry"
     expiry = int(reply_fields(reply.stdout)["password_expiry_utc"])
     assert expiry <= time.time() + 15 * 60 + 5
+    # A configured margin of one hour refreshes credentials valid for 30 more minutes.
+    seed_cache(role_env, dt.timedelta(minutes=30))
+    assert credential_get({**role_env, "CODECOMMIT_AUTH_REFRESH_MARGIN": "3600"}, repo).returncode == 0
+    assert len(sts_endpoint.sts_calls("assume_role")) == 3
+    bad = credential_get({**role_env, "CODECOMMIT_AUTH_REFRESH_MARGIN": "soon"}, repo)
+    assert bad.returncode == 22 and "CODECOMMIT_AUTH_REFRESH_MARGIN" in bad.stderr
 
 
 def test_corrupt_or_foreign_cache_entry_is_replaced(sts_endpoint, role_env):

@@ -88,6 +88,7 @@ fn get(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
         ignore_host_check: args.flag("ignore-host-check"),
         cache: !args.flag("no-cache"),
         mfa: Some(TerminalPrompt::shared()),
+        refresh_margin: report::refresh_margin()?,
         ..ClientOptions::default()
     })?;
     if !client.answers_for(protocol, host) {

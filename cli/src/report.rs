@@ -65,6 +65,23 @@ impl Debug {
     }
 }
 
+/// `CODECOMMIT_AUTH_REFRESH_MARGIN` (seconds), or the default of 10 minutes.
+pub fn refresh_margin() -> Result<std::time::Duration> {
+    match std::env::var("CODECOMMIT_AUTH_REFRESH_MARGIN") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse()
+            .map(std::time::Duration::from_secs)
+            .map_err(|_| {
+                Error::new(
+                    ErrorCode::InvalidArgument,
+                    format!("CODECOMMIT_AUTH_REFRESH_MARGIN={v:?} is not a number of seconds"),
+                )
+            }),
+        _ => Ok(codecommit_auth::client::DEFAULT_REFRESH_MARGIN),
+    }
+}
+
 /// Parses `--at` (RFC 3339, e.g. 2026-01-02T03:04:05Z).
 pub fn parse_at(value: Option<&str>) -> Result<Option<SystemTime>> {
     value

@@ -75,6 +75,7 @@ fn client(args: &Args) -> Result<Client> {
         endpoint: args.value("endpoint").map(str::to_owned),
         cache: !args.flag("no-cache"),
         mfa: Some(TerminalPrompt::shared()),
+        refresh_margin: report::refresh_margin()?,
         ..ClientOptions::default()
     })
 }
