@@ -94,7 +94,8 @@ class Endpoint:
 
     def sts_calls(self, action: str | None = None) -> list[dict]:
         """STS calls moto received (with --sts), oldest first, optionally one action only
-        (e.g. "assume_role"); each has the request's RoleArn, SerialNumber, TokenCode..."""
+        (e.g. "assume_role"); each has the request's RoleArn, SerialNumber, TokenCode...
+        and SignedBy, the access key id that signed it (absent for unsigned calls)."""
         path = self.root / "sts-calls.log"
         calls = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
         return [c for c in calls if action is None or c["action"] == action]

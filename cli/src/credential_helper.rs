@@ -89,7 +89,6 @@ fn get(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
         cache: !args.flag("no-cache"),
         mfa: Some(TerminalPrompt::shared()),
         refresh_margin: report::refresh_margin()?,
-        ..ClientOptions::default()
     })?;
     if !client.answers_for(protocol, host) {
         debug.log(|| format!("{protocol}://{host} is not a CodeCommit endpoint; not answering"));

@@ -10,8 +10,6 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_config::BehaviorVersion;
-use aws_credential_types::provider::SharedCredentialsProvider;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_types::region::Region;
 
 use crate::client::{MfaRequest, SharedMfaPrompt};
@@ -26,7 +24,7 @@ pub(crate) async fn assume_role_with_mfa(
     prompt: Option<&SharedMfaPrompt>,
 ) -> Result<Credentials> {
     let prompt = prompt.cloned().ok_or_else(|| no_prompt(&request))?;
-    let source = source_credentials(profile, sts_region.clone()).await?;
+    let source = profile.role_source(sts_region.clone()).await?;
     let asked = request.clone();
     let code = tokio::task::spawn_blocking(move || prompt.code(&asked))
         .await
@@ -43,15 +41,7 @@ pub(crate) async fn assume_role_with_mfa(
     }
     let region = sts_region.unwrap_or_else(|| "us-east-1".to_owned());
     let sdk = aws_config::defaults(BehaviorVersion::latest())
-        .credentials_provider(SharedCredentialsProvider::new(
-            aws_credential_types::Credentials::new(
-                source.access_key_id(),
-                source.secret_access_key().expose(),
-                source.session_token().map(|t| t.expose().to_owned()),
-                source.expiry(),
-                "codecommit-auth-mfa-source",
-            ),
-        ))
+        .credentials_provider(source)
         .region(Region::new(region))
         .http_client(provider::http_client())
         .timeout_config(provider::timeouts())
@@ -85,7 +75,7 @@ pub(crate) async fn assume_role_with_mfa(
                     request.role_arn,
                     request.serial,
                     request.profile,
-                    DisplayErrorContext(&e)
+                    provider::error_chain(&e)
                 ),
             )
         })?;
@@ -100,42 +90,6 @@ pub(crate) async fn assume_role_with_mfa(
         expiry,
     )
     .with_source(format!("{} (MFA)", profile.describe_source())))
-}
-
-/// The credentials the role is assumed with: `source_profile`, or the environment.
-async fn source_credentials(
-    profile: &ProfileContext,
-    region: Option<String>,
-) -> Result<Credentials> {
-    if let Some(source) = profile.setting("source_profile") {
-        let source = ProfileContext::load(Some(source))?;
-        return match source.static_credentials() {
-            Some(creds) => Ok(creds),
-            None => source.provider_credentials(region, None).await,
-        };
-    }
-    match profile.setting("credential_source") {
-        Some(s) if s.eq_ignore_ascii_case("Environment") => {
-            provider::env_credentials().ok_or_else(|| {
-                Error::new(
-                    ErrorCode::NoCredentials,
-                    format!(
-                        "profile {} uses credential_source = Environment but AWS_ACCESS_KEY_ID / \
-                     AWS_SECRET_ACCESS_KEY are not set",
-                        profile.name()
-                    ),
-                )
-            })
-        }
-        _ => Err(Error::new(
-            ErrorCode::InvalidConfig,
-            format!(
-                "profile {} has mfa_serial but neither source_profile nor credential_source = \
-                 Environment; add source_profile = PROFILE_WITH_KEYS",
-                profile.name()
-            ),
-        )),
-    }
 }
 
 fn default_session_name() -> String {

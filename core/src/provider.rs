@@ -22,6 +22,7 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_runtime::env_config::file::EnvConfigFiles as ProfileFiles;
 use aws_smithy_http_client::tls;
+use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_types::os_shim_internal::{Env, Fs};
 use aws_types::region::Region;
@@ -217,7 +218,7 @@ impl ProfileContext {
                 })
                 .or_else(|| {
                     self.get("web_identity_token_file")
-                        .map(|_| "web identity token".into())
+                        .map(|f| format!("web identity token file {f}"))
                 })
                 .unwrap_or_else(|| "?".into());
             let mfa = self
@@ -236,7 +237,7 @@ impl ProfileContext {
         } else if self.get("aws_access_key_id").is_some() {
             "static keys".into()
         } else {
-            return "default chain: web identity, container or instance metadata".into();
+            return default_chain_source();
         };
         format!("{described} (profile {name})")
     }
@@ -273,6 +274,9 @@ impl ProfileContext {
             ))
             .await;
         }
+        if let Some(duration) = self.role_duration()? {
+            return Box::pin(self.assume_role_for(duration, sts_region)).await;
+        }
         let config = provider_config(sts_region);
         let provider = if self.explicit {
             self.explicit_chain(&config)
@@ -283,6 +287,11 @@ impl ProfileContext {
                 .await;
             SharedCredentialsProvider::new(chain)
         };
+        self.resolve(provider).await
+    }
+
+    /// Runs `provider` within [`OPERATION_TIMEOUT`] and maps its errors.
+    async fn resolve(&self, provider: SharedCredentialsProvider) -> Result<Credentials> {
         let resolved =
             tokio::time::timeout(OPERATION_TIMEOUT, provider.provide_credentials()).await;
         match resolved {
@@ -296,6 +305,161 @@ impl ProfileContext {
             Ok(Err(err)) => Err(self.map_error(&err)),
             Err(_) => Err(self.timeout_error()),
         }
+    }
+
+    /// `duration_seconds` of a role profile (not web identity). aws-config's profile provider
+    /// never sends DurationSeconds, so such a role is assumed by us (see `assume_role_for`).
+    fn role_duration(&self) -> Result<Option<Duration>> {
+        if self.get("role_arn").is_none() || self.get("web_identity_token_file").is_some() {
+            return Ok(None);
+        }
+        let Some(raw) = self.get("duration_seconds") else {
+            return Ok(None);
+        };
+        match raw.trim().parse::<u64>() {
+            Ok(secs) if (900..=43_200).contains(&secs) => Ok(Some(Duration::from_secs(secs))),
+            _ => Err(Error::new(
+                ErrorCode::InvalidConfig,
+                format!(
+                    "duration_seconds = {raw} in profile \"{}\" is not a number of seconds \
+                     between 900 and 43200; fix it in the AWS config file",
+                    self.name
+                ),
+            )),
+        }
+    }
+
+    /// The last hop of a role profile with `duration_seconds`: the source credentials come
+    /// from the source profile (resolved the usual way) or the named `credential_source`,
+    /// then aws-config's own `sts::AssumeRoleProvider`, which does send DurationSeconds.
+    async fn assume_role_for(
+        &self,
+        duration: Duration,
+        sts_region: Option<String>,
+    ) -> Result<Credentials> {
+        let role_arn = self.get("role_arn").unwrap_or_default();
+        let source = self.role_source(sts_region.clone()).await?;
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(Region::new(
+                sts_region.unwrap_or_else(|| "us-east-1".to_owned()),
+            ))
+            .http_client(http_client())
+            .timeout_config(timeouts())
+            .retry_config(retries())
+            .load()
+            .await;
+        let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+            .session_length(duration)
+            .configure(&sdk);
+        if let Some(id) = self.get("external_id") {
+            builder = builder.external_id(id);
+        }
+        if let Some(name) = self.get("role_session_name") {
+            builder = builder.session_name(name);
+        }
+        let provider = builder.build_from_provider(source).await;
+        self.resolve(SharedCredentialsProvider::new(provider)).await
+    }
+
+    /// The credentials a role profile's role is assumed with.
+    pub(crate) async fn role_source(
+        &self,
+        sts_region: Option<String>,
+    ) -> Result<SharedCredentialsProvider> {
+        let config = provider_config(sts_region.clone());
+        if let Some(source) = self.get("source_profile") {
+            self.check_source_loop()?;
+            let creds = if source == self.name {
+                // Keys in the role profile itself (source_profile pointing to itself).
+                let (akid, secret) = (
+                    self.get("aws_access_key_id"),
+                    self.get("aws_secret_access_key"),
+                );
+                let (Some(akid), Some(secret)) = (akid, secret) else {
+                    return Err(Error::new(
+                        ErrorCode::InvalidConfig,
+                        format!(
+                            "profile \"{source}\" is its own source_profile but has no \
+                             aws_access_key_id/aws_secret_access_key"
+                        ),
+                    ));
+                };
+                let token = self.get("aws_session_token").map(Secret::new);
+                Credentials::new(akid, secret, token, None)
+            } else {
+                let source = ProfileContext::load(Some(source))?;
+                match source.static_credentials() {
+                    Some(creds) => creds,
+                    None => Box::pin(source.provider_credentials(sts_region, None)).await?,
+                }
+            };
+            return Ok(SharedCredentialsProvider::new(
+                aws_credential_types::Credentials::new(
+                    creds.access_key_id(),
+                    creds.secret_access_key().expose(),
+                    creds.session_token().map(|t| t.expose().to_owned()),
+                    creds.expiry(),
+                    "codecommit-auth-source-profile",
+                ),
+            ));
+        }
+        match self.get("credential_source") {
+            Some("Environment") => Ok(SharedCredentialsProvider::new(
+                EnvironmentVariableCredentialsProvider::new(),
+            )),
+            Some("EcsContainer") => Ok(SharedCredentialsProvider::new(
+                EcsCredentialsProvider::builder().configure(&config).build(),
+            )),
+            Some("Ec2InstanceMetadata") => Ok(SharedCredentialsProvider::new(
+                ImdsCredentialsProvider::builder()
+                    .configure(&config)
+                    .build(),
+            )),
+            Some(other) => Err(Error::new(
+                ErrorCode::InvalidConfig,
+                format!(
+                    "profile \"{}\" has an unknown credential_source {other}; use Environment, \
+                     EcsContainer or Ec2InstanceMetadata",
+                    self.name
+                ),
+            )),
+            None => Err(Error::new(
+                ErrorCode::InvalidConfig,
+                format!(
+                    "profile \"{}\" has role_arn but neither source_profile nor \
+                     credential_source; add source_profile = PROFILE_WITH_KEYS",
+                    self.name
+                ),
+            )),
+        }
+    }
+
+    /// A `source_profile` chain that comes back to a profile already on it.
+    fn check_source_loop(&self) -> Result<()> {
+        let mut seen = vec![self.name.as_str()];
+        let mut current = self.get("source_profile");
+        while let Some(name) = current {
+            if seen.contains(&name) {
+                // A profile that names itself holds the keys: that is not a loop.
+                if seen.last() == Some(&name) {
+                    return Ok(());
+                }
+                return Err(Error::new(
+                    ErrorCode::InvalidConfig,
+                    format!(
+                        "source_profile loop: {} -> {name}; fix the AWS config file",
+                        seen.join(" -> ")
+                    ),
+                ));
+            }
+            seen.push(name);
+            current = self
+                .set
+                .get_profile(name)
+                .and_then(|p| p.get("source_profile"))
+                .filter(|v| !v.is_empty());
+        }
+        Ok(())
     }
 
     /// The default chain without the environment provider.
@@ -337,12 +501,10 @@ impl ProfileContext {
 
     fn map_error(&self, err: &CredentialsError) -> Error {
         let name = &self.name;
-        let detail = DisplayErrorContext(err).to_string();
+        let detail = error_chain(err);
         let (code, hint) = match err {
-            CredentialsError::ProviderTimedOut(_) => (
-                ErrorCode::Timeout,
-                "the credential source did not answer in time; check network access".to_owned(),
-            ),
+            CredentialsError::ProviderTimedOut(_) => (ErrorCode::Timeout, timeout_hint(name)),
+            _ if is_timeout(err) => (ErrorCode::Timeout, timeout_hint(name)),
             CredentialsError::InvalidConfiguration(_) => (
                 ErrorCode::InvalidConfig,
                 format!("fix profile \"{name}\" in the AWS config file"),
@@ -377,6 +539,70 @@ impl ProfileContext {
             format!("{hint} ({}). Details: {detail}", self.describe_source()),
         )
     }
+}
+
+/// Which source of the default chain applies, from the environment (no I/O), so an error
+/// names the variable to check rather than "web identity, container or instance metadata".
+fn default_chain_source() -> String {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    if let (Some(file), Some(role)) = (var("AWS_WEB_IDENTITY_TOKEN_FILE"), var("AWS_ROLE_ARN")) {
+        return format!("web identity: assume role {role} with AWS_WEB_IDENTITY_TOKEN_FILE {file}");
+    }
+    if let Some(uri) = var("AWS_CONTAINER_CREDENTIALS_FULL_URI") {
+        return format!("container credentials from AWS_CONTAINER_CREDENTIALS_FULL_URI {uri}");
+    }
+    if var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some() {
+        return "container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)".into();
+    }
+    if var("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+        return "none found: no keys, web identity or container credentials, and instance \
+                metadata is disabled (AWS_EC2_METADATA_DISABLED)"
+            .into();
+    }
+    "instance metadata (IMDS)".into()
+}
+
+fn timeout_hint(profile: &str) -> String {
+    format!(
+        "the credential source of profile \"{profile}\" did not answer in time; check network \
+         access to it"
+    )
+}
+
+/// True when a connect or read timeout of the HTTP client is somewhere in the chain.
+fn is_timeout(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if e.downcast_ref::<ConnectorError>()
+            .is_some_and(ConnectorError::is_timeout)
+        {
+            return true;
+        }
+        next = e.source();
+    }
+    false
+}
+
+/// Every message in the error chain, once, joined by ": ", on one line (a credential
+/// process's stderr may span several). Unlike `DisplayErrorContext`, no `Debug` dump (raw
+/// HTTP responses with their headers and bodies) reaches the user.
+pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let message = e
+            .to_string()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" | ");
+        if !parts.iter().any(|p| p.contains(&message)) {
+            parts.push(message);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 fn env_has_keys() -> bool {
@@ -424,7 +650,10 @@ pub(crate) fn timeouts() -> TimeoutConfig {
         .connect_timeout(CONNECT_TIMEOUT)
         .read_timeout(READ_TIMEOUT)
         .operation_attempt_timeout(READ_TIMEOUT)
-        .operation_timeout(OPERATION_TIMEOUT)
+        // A backstop only: the bound users see is the tokio timeout around the whole
+        // resolution (ErrorCode::Timeout). Equal values raced, and the SDK's timeout came
+        // out as a generic CredentialSource error half of the time.
+        .operation_timeout(OPERATION_TIMEOUT + Duration::from_secs(5))
         .build()
 }
 

@@ -193,7 +193,8 @@ class MotoSts:
     """
 
     # Request parameters recorded per STS call in <root>/sts-calls.log (one JSON line each),
-    # so tests can count calls and see e.g. the MFA SerialNumber/TokenCode that arrived.
+    # so tests can count calls and see e.g. the MFA SerialNumber/TokenCode that arrived, and
+    # SignedBy: the access key id in the request's SigV4 Authorization header.
     RECORDED_PARAMS = ("RoleArn", "RoleSessionName", "ExternalId", "SerialNumber", "TokenCode", "DurationSeconds")
     RECORDED_ACTIONS = ("assume_role", "assume_role_with_web_identity", "get_session_token", "get_federation_token")
 
@@ -260,6 +261,11 @@ class MotoSts:
                 value = response_self._get_param(param)
                 if value is not None:
                     call[param] = value
+            # Which access key id signed the call (moto does not check signatures, so this
+            # is how a test sees that a role was assumed with the right source credentials).
+            # Absent for unsigned calls such as AssumeRoleWithWebIdentity.
+            if "Authorization" in response_self.headers:
+                call["SignedBy"] = response_self.get_access_key()
             if self._calls_path is not None:
                 with self._lock, open(self._calls_path, "a") as f:
                     f.write(json.dumps(call) + "\n")
