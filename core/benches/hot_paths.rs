@@ -42,7 +42,8 @@ fn parsing(c: &mut Criterion) {
     c.bench_function("parse/remote", |b| {
         b.iter(|| Remote::parse(black_box("codecommit::eu-west-1://dev@my-repo"), None))
     });
-    let input = b"capability[]=authtype\nprotocol=https\nhost=git-codecommit.us-east-1.amazonaws.com\n\
+    let input =
+        b"capability[]=authtype\nprotocol=https\nhost=git-codecommit.us-east-1.amazonaws.com\n\
 path=v1/repos/MyDemoRepo\nwwwauth[]=Basic realm=\"x\"\n\n";
     c.bench_function("parse/credential_request", |b| {
         b.iter(|| CredentialRequest::parse(black_box(input)))
@@ -55,7 +56,9 @@ fn full_credential(c: &mut Criterion) {
     require_env();
     let client = Client::new(ClientOptions::default()).expect("client");
     c.bench_function("git_credential/static", |b| {
-        b.iter(|| client.git_credential_blocking(black_box("codecommit::us-east-1://MyDemoRepo"), None))
+        b.iter(|| {
+            client.git_credential_blocking(black_box("codecommit::us-east-1://MyDemoRepo"), None)
+        })
     });
 }
 
