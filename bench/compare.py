@@ -175,7 +175,8 @@ class Bench:
               "const s=process.hrtime.bigint();for(let i=0;i<n;i++)c.sign('AKIAIOSFODNN7EXAMPLE','s',null,"
               "'us-east-1','git-codecommit.us-east-1.amazonaws.com','/v1/repos/r',t);"
               "console.log(Number(process.hrtime.bigint()-s)/n/1000)")
-        proc = subprocess.run(["node", "-e", js], cwd=node_dir, capture_output=True, text=True) if shutil.which("node") else None
+        built = shutil.which("node") and list(node_dir.glob("*.node"))
+        proc = subprocess.run(["node", "-e", js], cwd=node_dir, capture_output=True, text=True) if built else None
         rows.append(("Node `sign` per call", f"{float(proc.stdout):.2f} µs" if proc and proc.returncode == 0 else "not built"))
         return rows
 
