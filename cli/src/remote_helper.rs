@@ -61,12 +61,7 @@ fn exec_git(name: &str, url: &str) -> Result<std::convert::Infallible> {
     let debug = Debug::new(PROGRAM, false);
     let client = Client::new(ClientOptions::default())?;
     let target = client.target(url)?;
-    let plain_url = format!(
-        "{}://{}{}",
-        target.endpoint.scheme,
-        target.endpoint.host,
-        target.remote.path()
-    );
+    let plain_url = target.plain_url();
     debug.log(|| {
         format!(
             "{url} -> {plain_url} (region {}, profile {}, {})",

@@ -88,11 +88,14 @@ pub fn parse_at(value: Option<&str>) -> Result<Option<SystemTime>> {
         .map(|v| {
             OffsetDateTime::parse(v, &Rfc3339)
                 .map(SystemTime::from)
-                .map_err(|_| {
+                .ok()
+                // A time with an offset can leave 0000..9999 once in UTC.
+                .filter(|at| codecommit_auth::sign::utc_date_time(*at).is_some())
+                .ok_or_else(|| {
                     Error::new(
                         ErrorCode::InvalidArgument,
                         format!(
-                            "--at {v:?} is not an RFC 3339 time (example: 2026-01-02T03:04:05Z)"
+                            "--at {v:?} is not an RFC 3339 time in the years 0000 to 9999 (example: 2026-01-02T03:04:05Z)"
                         ),
                     )
                 })
@@ -102,7 +105,9 @@ pub fn parse_at(value: Option<&str>) -> Result<Option<SystemTime>> {
 
 /// RFC 3339 text for a time, in UTC.
 pub fn rfc3339(at: SystemTime) -> String {
-    OffsetDateTime::from(at)
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| "?".into())
+    // Not `OffsetDateTime::from`, which panics after 9999 (e.g. --at 9999-12-31T23:59:59Z
+    // plus the 15-minute validity).
+    codecommit_auth::sign::utc_date_time(at)
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_else(|| "?".into())
 }

@@ -130,10 +130,7 @@ fn doctor(args: &Args, remote: Option<&str>) -> Result<()> {
         }
     );
     println!("region:            {}", target.region);
-    println!(
-        "endpoint:          {}://{}",
-        target.endpoint.scheme, target.endpoint.host
-    );
+    println!("url:               {}", target.plain_url());
     println!("signed host:       {}", target.sign_host);
     println!("credential source: {}", target.profile.describe_source());
     let creds = client.credentials_blocking(&target)?;
@@ -155,6 +152,9 @@ fn doctor(args: &Args, remote: Option<&str>) -> Result<()> {
 
 /// `****************ABCD`, like `aws configure list`.
 fn mask(access_key_id: &str) -> String {
-    let keep = access_key_id.len().saturating_sub(4);
-    format!("{}{}", "*".repeat(keep), &access_key_id[keep..])
+    // By characters: a key id from a hostile config may hold non-ASCII text.
+    let chars: Vec<char> = access_key_id.chars().collect();
+    let keep = chars.len().saturating_sub(4);
+    let tail: String = chars[keep..].iter().collect();
+    format!("{}{tail}", "*".repeat(keep))
 }

@@ -130,8 +130,7 @@ impl CacheEntry {
 
     /// The cached credentials if present, well-formed and not expiring within `margin`.
     pub fn read_fresh(&self, now: SystemTime, margin: Duration) -> Option<Credentials> {
-        let text = fs::read_to_string(self.path()).ok()?;
-        let creds = parse_entry(&serde_json::from_str(&text).ok()?)?;
+        let creds = parse_entry_bytes(&fs::read(self.path()).ok()?)?;
         (!creds.expires_within(now, margin)).then_some(creds)
     }
 
@@ -218,10 +217,20 @@ fn nanos() -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
+/// The credentials in the bytes of a cache file (any expiry); `None` for anything that is
+/// not a complete, well-formed entry. Pure: what [`CacheEntry::read_fresh`] reads, for tests
+/// and fuzzing.
+pub fn parse_entry_bytes(bytes: &[u8]) -> Option<Credentials> {
+    parse_entry(&serde_json::from_slice(bytes).ok()?)
+}
+
 fn parse_entry(doc: &Value) -> Option<Credentials> {
     let c = doc.get("Credentials")?;
     let text = |k: &str| c.get(k).and_then(Value::as_str).filter(|v| !v.is_empty());
     let expiry = SystemTime::from(OffsetDateTime::parse(text("Expiration")?, &Rfc3339).ok()?);
+    // Only a date that is one in UTC too (0000 to 9999): "9999-12-31T23:59:59-23:59" would
+    // make every later use of the expiry panic.
+    crate::sign::utc_date_time(expiry)?;
     Some(
         Credentials::new(
             text("AccessKeyId")?,
@@ -233,9 +242,11 @@ fn parse_entry(doc: &Value) -> Option<Credentials> {
     )
 }
 
-/// `2026-01-02T03:04:05Z`, which botocore and we both parse.
+/// `2026-01-02T03:04:05Z`, which botocore and we both parse. An expiry past 9999 (from a
+/// hostile source) is written as 1970: expired, so the entry is never used.
 fn format_time(at: SystemTime) -> String {
-    let t = OffsetDateTime::from(at)
+    let t = crate::sign::utc_date_time(at)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
         .replace_nanosecond(0)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     t.format(&Rfc3339).unwrap_or_default()
@@ -264,6 +275,21 @@ mod tests {
             hex_sha1(r#"{"accountId":"111","roleName":"Dev","sessionName":"corp"}"#)
         );
         assert_eq!(py_json_str("é\"\u{1F600}"), r#""\u00e9\"\ud83d\ude00""#);
+    }
+
+    #[test]
+    fn entries_with_expiries_outside_0000_to_9999_are_misses() {
+        let entry = |expiration: &str| {
+            let doc = json!({"Credentials": {"AccessKeyId": "ASIA1", "SecretAccessKey": "s",
+                "SessionToken": "t", "Expiration": expiration}});
+            parse_entry_bytes(doc.to_string().as_bytes())
+        };
+        assert!(entry("9999-12-31T23:59:59Z").is_some());
+        assert!(entry("2026-01-02T03:04:05+01:00").is_some());
+        // Found by the cache_entry fuzz target: valid RFC 3339, out of range in UTC.
+        assert!(entry("9999-12-31T23:59:59-23:59").is_none());
+        assert!(entry("0000-01-01T00:00:00+23:59").is_none());
+        assert!(parse_entry_bytes(b"{\"Credentials\": {").is_none());
     }
 
     #[test]

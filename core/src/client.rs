@@ -108,6 +108,18 @@ pub struct Target {
     pub sign_host: String,
 }
 
+impl Target {
+    /// The HTTPS (or override) URL of the repository, without credentials.
+    pub fn plain_url(&self) -> String {
+        format!(
+            "{}://{}{}",
+            self.endpoint.scheme,
+            self.endpoint.host,
+            self.remote.path()
+        )
+    }
+}
+
 impl Client {
     pub fn new(options: ClientOptions) -> Result<Client> {
         let endpoint = options.endpoint.clone().or_else(|| {
@@ -424,6 +436,7 @@ pub fn sign_credentials(
         password,
         expires_at,
         url,
+        scheme: endpoint.scheme.clone(),
         host: endpoint.host.clone(),
         path: path.to_owned(),
         region: region.to_owned(),
@@ -453,6 +466,7 @@ pub struct GitCredential {
     password: Secret,
     expires_at: SystemTime,
     url: Secret,
+    scheme: String,
     host: String,
     path: String,
     region: String,
@@ -481,8 +495,13 @@ impl GitCredential {
     }
 
     /// The URL without credentials.
-    pub fn plain_url(&self, scheme: &str) -> String {
-        format!("{scheme}://{}{}", self.host, self.path)
+    pub fn plain_url(&self) -> String {
+        format!("{}://{}{}", self.scheme, self.host, self.path)
+    }
+
+    /// `https`, or `http` for a plain-HTTP endpoint override.
+    pub fn scheme(&self) -> &str {
+        &self.scheme
     }
 
     pub fn access_key_id(&self) -> &str {

@@ -152,13 +152,14 @@ pub fn classify_host(host: &str) -> Option<HostInfo> {
     })
 }
 
-/// The host without a `:port` suffix; `None` when the port is not a number.
+/// The host without a `:port` suffix; `None` when the port is not a number up to 65535.
 pub fn strip_port(host: &str) -> Option<&str> {
     match host.rsplit_once(':') {
-        Some((name, port)) if !name.contains(':') => {
-            (!port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()))
-                .then_some(name)
-        }
+        Some((name, port)) if !name.contains(':') => (!port.is_empty()
+            && port.len() <= 5
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u16>().is_ok())
+        .then_some(name),
         Some(_) => None,
         None => Some(host),
     }
@@ -284,6 +285,7 @@ mod tests {
             "git-codecommit.us-east-1.amazonaws.com:",
             "git-codecommit.us-east-1.amazonaws.com:abc",
             "git-codecommit.us-east-1.amazonaws.com:443:443",
+            "git-codecommit.us-east-1.amazonaws.com:99999",
             "user@git-codecommit.us-east-1.amazonaws.com",
             "git-codecommit.us-east-1.amazonaws.com/x",
             "git-codecommit.us-east-1.vpce.amazonaws.com",

@@ -79,6 +79,15 @@ impl CredentialRequest {
             .as_deref()
             .filter(|h| !h.is_empty())
             .ok_or_else(|| bad("it names no host"))?;
+        // The URL must be an http(s) URL of exactly the host git asked about: no delimiter
+        // may move the authority (host=h/v1/repos with path=x), and no other protocol may
+        // turn it into a codecommit:// remote (protocol=codecommit, host=PROFILE@REPO).
+        if !(protocol.eq_ignore_ascii_case("https") || protocol.eq_ignore_ascii_case("http")) {
+            return Err(bad("protocol= is neither https nor http"));
+        }
+        if host.contains(['/', '?', '#', '@', '\\']) || host.contains(char::is_whitespace) {
+            return Err(bad("host= is not a host name"));
+        }
         let path = self
             .path
             .as_deref()
@@ -171,6 +180,17 @@ unknown=1\r\nhost=git-codecommit.us-east-2.amazonaws.com\r\n\r\nhost=ignored\n";
             b"url=nope\n",
         ] {
             let err = CredentialRequest::parse(input).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidCredentialRequest);
+        }
+        // Delimiters in host= or protocol= would make url() name another authority.
+        for input in [
+            &b"protocol=https\nhost=h.example/v1/repos\npath=x\n"[..],
+            b"protocol=https\nhost=evil.example@h.example\npath=v1/repos/x\n",
+            b"protocol=https://evil.example/#\nhost=h.example\npath=v1/repos/x\n",
+            b"protocol=https\nhost=h.example\\@evil\npath=v1/repos/x\n",
+            b"url=codecommit://https/u@@repo\n",
+        ] {
+            let err = CredentialRequest::parse(input).unwrap().url().unwrap_err();
             assert_eq!(err.code(), ErrorCode::InvalidCredentialRequest);
         }
         let huge = vec![b'a'; MAX_REQUEST_BYTES + 1];

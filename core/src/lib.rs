@@ -8,7 +8,7 @@
 //! use codecommit_auth::{Client, ClientOptions};
 //! let client = Client::new(ClientOptions::default())?;
 //! let cred = client.git_credential_blocking("codecommit::us-east-1://my-repo", None)?;
-//! println!("{}", cred.plain_url("https"));
+//! println!("{}", cred.plain_url());
 //! # Ok::<(), codecommit_auth::Error>(())
 //! ```
 #![forbid(unsafe_code)]

@@ -23,7 +23,6 @@ use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvid
 use aws_runtime::env_config::file::EnvConfigFiles as ProfileFiles;
 use aws_smithy_http_client::tls;
 use aws_smithy_runtime_api::client::result::ConnectorError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_types::os_shim_internal::{Env, Fs};
 use aws_types::region::Region;
 
@@ -81,7 +80,8 @@ impl ProfileContext {
                 format!(
                     "cannot read the AWS config files: {}. Fix the file it names (or check \
                      AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE)",
-                    DisplayErrorContext(&e)
+                    // One line, no Debug dump (DisplayErrorContext appends one).
+                    error_chain(&e)
                 ),
             )
         })?;
@@ -121,8 +121,16 @@ impl ProfileContext {
         }
         let mut available: Vec<&str> = self.set.profiles().collect();
         available.sort_unstable();
+        // At most 20 names: a config with thousands of profiles must not make a huge message.
+        let more = available.len().saturating_sub(20);
+        available.truncate(20);
         let listed = if available.is_empty() {
             "there are no profiles".to_owned()
+        } else if more > 0 {
+            format!(
+                "available profiles: {} and {more} more",
+                available.join(", ")
+            )
         } else {
             format!("available profiles: {}", available.join(", "))
         };
@@ -515,6 +523,15 @@ impl ProfileContext {
                     "configure credentials with `aws configure --profile {name}`, set \
                      AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or name a profile in the remote \
                      (codecommit://PROFILE@REPO)"
+                ),
+            ),
+            // What the SDK still gets after its bounded retries (3 attempts, backoff).
+            _ if detail.contains("(Throttling)") || detail.contains("Rate exceeded") => (
+                ErrorCode::CredentialSource,
+                format!(
+                    "AWS is throttling the credential requests of profile \"{name}\" (still \
+                     after 3 attempts); wait a minute and try again. Many git processes at once \
+                     share one session through ~/.aws/cli/cache, so keep the cache on"
                 ),
             ),
             _ if self.uses_sso() => (

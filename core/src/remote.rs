@@ -95,14 +95,27 @@ fn parse_http_url(input: &str, trusted: Option<&Endpoint>, any_host: bool) -> Re
         .rsplit_once('@')
         .map_or(authority, |(_, host)| host);
     let info = endpoint::classify_host(host);
-    if !any_host && !endpoint::is_allowed(&scheme, host, trusted) {
+    // A backslash makes the authority ambiguous: WHATWG parsers (browsers, Node's URL) end
+    // the host at it, so "https://evil.example\\@git-codecommit..." is evil.example to them.
+    let ambiguous = authority.contains('\\');
+    if ambiguous || (!any_host && !endpoint::is_allowed(&scheme, host, trusted)) {
+        // Shown escaped and cut: the host may hold control characters or be huge.
+        let shown: String = format!("{scheme}://{host}")
+            .chars()
+            .take(200)
+            .flat_map(char::escape_debug)
+            .collect();
+        let reason = if ambiguous {
+            "the part before the host holds a backslash, which URL parsers read differently \
+             (some take the host to end there); remove it"
+        } else {
+            "not an AWS CodeCommit HTTPS endpoint (expected \
+             https://git-codecommit.REGION.amazonaws.com or a FIPS, VPC endpoint or China \
+             variant; set CODE_COMMIT_ENDPOINT to use another endpoint)"
+        };
         return Err(Error::new(
             ErrorCode::HostNotAllowed,
-            format!(
-                "refusing to sign for {scheme}://{host}: not an AWS CodeCommit HTTPS endpoint \
-                 (expected https://git-codecommit.REGION.amazonaws.com or a FIPS, VPC endpoint \
-                 or China variant; set CODE_COMMIT_ENDPOINT to use another endpoint)"
-            ),
+            format!("refusing to sign for {shown}: {reason}"),
         ));
     }
     let repository = path
@@ -273,6 +286,8 @@ mod tests {
             "https://git-codecommit.us-east-1.amazonaws.com@evil.example/v1/repos/x",
             "http://git-codecommit.us-east-1.amazonaws.com/v1/repos/x",
             "https://github.com/v1/repos/x",
+            "https://evil.example\\@git-codecommit.us-east-1.amazonaws.com/v1/repos/x",
+            "https://git-codecommit.us-east-1.amazonaws.com:99999/v1/repos/x",
         ];
         for input in bad {
             assert_eq!(

@@ -7,7 +7,7 @@
 
 use std::future::Future;
 use std::pin::pin;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 
@@ -15,14 +15,34 @@ use tokio::runtime::Runtime;
 
 use crate::error::{Error, ErrorCode, Result};
 
-static RUNTIME: LazyLock<std::result::Result<Runtime, String>> = LazyLock::new(|| {
-    tokio::runtime::Builder::new_multi_thread()
+/// The shared runtime and the process it was built in. A child created by `fork()` inherits
+/// the runtime but not its worker threads, so a child builds its own (and leaks the
+/// inherited one: dropping it would wait for threads that do not exist).
+static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
+
+fn shared_runtime() -> Result<&'static Runtime> {
+    let pid = std::process::id();
+    let mut slot = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((owner, runtime)) = *slot
+        && owner == pid
+    {
+        return Ok(runtime);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("codecommit-auth")
         .enable_all()
         .build()
-        .map_err(|e| e.to_string())
-});
+        .map_err(|e| {
+            Error::new(
+                ErrorCode::Internal,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })?;
+    let runtime: &'static Runtime = Box::leak(Box::new(runtime));
+    *slot = Some((pid, runtime));
+    Ok(runtime)
+}
 
 /// Runs a future that needs tokio (network, timers) to completion on the shared runtime.
 /// Safe to call from inside another runtime: then it blocks a helper thread instead.
@@ -31,12 +51,7 @@ where
     F: Future + Send,
     F::Output: Send,
 {
-    let runtime = RUNTIME.as_ref().map_err(|e| {
-        Error::new(
-            ErrorCode::Internal,
-            format!("cannot start the async runtime: {e}"),
-        )
-    })?;
+    let runtime = shared_runtime()?;
     if tokio::runtime::Handle::try_current().is_ok() {
         return thread::scope(|s| s.spawn(|| runtime.block_on(future)).join())
             .map_err(|_| Error::new(ErrorCode::Internal, "credential resolution thread panicked"));

@@ -66,9 +66,31 @@ fn string_to_sign(stamp: &Timestamp, request: &SigningRequest<'_>) -> String {
 /// `YYYYMMDDTHHMMSS` in UTC, without the trailing `Z` (the official tools sign it that way).
 pub(crate) struct Timestamp([u8; 15]);
 
+/// `at` as a UTC date-time; `None` outside the years 0000 to 9999 (where
+/// `OffsetDateTime::from(SystemTime)` would panic). For every caller that formats a time
+/// that came from outside (cache files, credential sources, `--at`, the bindings).
+pub fn utc_date_time(at: SystemTime) -> Option<OffsetDateTime> {
+    let (after, offset) = match at.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => (true, d),
+        Err(e) => (false, e.duration()),
+    };
+    let offset = time::Duration::try_from(offset).ok()?;
+    let t = if after {
+        OffsetDateTime::UNIX_EPOCH.checked_add(offset)
+    } else {
+        OffsetDateTime::UNIX_EPOCH.checked_sub(offset)
+    }?;
+    (0..=9999).contains(&t.year()).then_some(t)
+}
+
 impl Timestamp {
     pub(crate) fn of(at: SystemTime) -> Timestamp {
-        let t = OffsetDateTime::from(at);
+        // Out-of-range times are clamped (the bindings and the CLI refuse them earlier).
+        let t = utc_date_time(at).unwrap_or(if at < SystemTime::UNIX_EPOCH {
+            time::macros::datetime!(0000-01-01 00:00:00 UTC)
+        } else {
+            time::macros::datetime!(9999-12-31 23:59:59 UTC)
+        });
         let mut buf = [b'0'; 15];
         put_digits(&mut buf[0..4], t.year().clamp(0, 9999) as u32);
         put_digits(&mut buf[4..6], u8::from(t.month()) as u32);
@@ -141,6 +163,20 @@ fn with_signing_key<R>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_outside_0000_to_9999_never_panic() {
+        let last = at(253_402_300_799); // 9999-12-31T23:59:59Z
+        assert_eq!(utc_date_time(last).map(|t| t.year()), Some(9999));
+        let after = last + Duration::from_secs(1);
+        assert_eq!(utc_date_time(after), None);
+        assert_eq!(Timestamp::of(after).datetime(), "99991231T235959");
+        let before = SystemTime::UNIX_EPOCH - Duration::from_secs(62_167_219_201); // year -1
+        assert_eq!(utc_date_time(before), None);
+        assert_eq!(Timestamp::of(before).datetime(), "00000101T000000");
+        let far = SystemTime::UNIX_EPOCH + Duration::from_secs(1 << 60);
+        assert_eq!(Timestamp::of(far).datetime(), "99991231T235959");
+    }
 
     fn at(secs: u64) -> SystemTime {
         SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
