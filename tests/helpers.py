@@ -5,6 +5,7 @@
 * Isolated environments for child processes (``make_isolated_env``): a private HOME,
   git and AWS configuration, and no AWS_* or GIT_* variables from the outside.
 * Small utilities: random repository names and keys, ``run_git``, ``create_bare_repo``.
+* ``ArgvWatcher``: samples the argv of every process a test starts (secrets in ``ps``).
 
 Test modules import this as ``import helpers`` (pytest puts tests/ on sys.path).
 """
@@ -15,9 +16,11 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import string
 import subprocess
+import threading
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -212,3 +215,67 @@ def create_bare_repo(path: Path) -> Path:
     subprocess.run(["git", "init", "--bare", "--quiet", "--initial-branch=main", str(path)], check=True)
     subprocess.run(["git", "-C", str(path), "config", "http.receivepack", "true"], check=True)
     return path
+
+
+# --------------------------------------------------------------------------
+# Secrets in the process list.
+# --------------------------------------------------------------------------
+
+# A signed CodeCommit password: YYYYMMDDTHHMMSSZ + 64 hex digits.
+PASSWORD_SHAPE = re.compile(r"\d{8}T\d{6}Z[0-9a-f]{64}")
+
+
+def _parent_pids() -> dict[int, int]:
+    parents = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as f:
+                    # The command name may hold spaces; fields after it are fixed.
+                    parents[int(entry.name)] = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    return parents
+
+
+def _descends_from(pid: int, ancestor: int, parents: dict[int, int]) -> bool:
+    while pid > 1:
+        if pid == ancestor:
+            return True
+        pid = parents.get(pid, 0)
+    return False
+
+
+class ArgvWatcher:
+    """Samples the argv (/proc/PID/cmdline) of every process this test starts."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "ArgvWatcher":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.is_set():
+            parents = _parent_pids()
+            for pid in parents:
+                if pid != me and _descends_from(pid, me, parents):
+                    try:
+                        with open(f"/proc/{pid}/cmdline", "rb") as f:
+                            self.seen.add(f.read().replace(b"\0", b" ").decode(errors="replace"))
+                    except OSError:
+                        pass
+            self._stop.wait(0.002)
+
+    def leaks(self, *secrets: str) -> list[str]:
+        """argv strings holding a signed password or any of ``secrets`` (raw or URL-encoded)."""
+        needles = [s for secret in secrets for s in (secret, quote(secret, safe=""))]
+        return [argv for argv in self.seen if PASSWORD_SHAPE.search(argv) or any(n in argv for n in needles)]

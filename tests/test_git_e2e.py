@@ -9,12 +9,9 @@ unchanged with ours; assumed-role credentials from moto's STS.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
@@ -24,7 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN_DIR = Path(os.environ.get("CODECOMMIT_AUTH_BIN_DIR", ROOT / "target" / "debug")).resolve()
 VENV_BIN = ROOT / ".venv" / "bin"
 REGION = "us-west-2"
-PASSWORD_SHAPE = re.compile(r"\d{8}T\d{6}Z[0-9a-f]{64}")
 
 pytestmark = pytest.mark.skipif(
     not (BIN_DIR / "git-remote-codecommit").exists(), reason=f"binaries not built in {BIN_DIR}"
@@ -64,61 +60,6 @@ def clone_push_fetch(remote: str, env: dict[str, str], tmp: Path) -> None:
     helpers.run_git(["fetch", "-q", "origin"], env, cwd=first)
     log = helpers.run_git(["log", "--format=%s", "origin/main"], env, cwd=first).stdout
     assert log.split() == ["add", "second.txt", "add", "hello.txt"]
-
-
-def _parent_pids() -> dict[int, int]:
-    parents = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                with open(f"/proc/{entry.name}/stat", "rb") as f:
-                    # The command name may hold spaces; fields after it are fixed.
-                    parents[int(entry.name)] = int(f.read().rsplit(b")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                pass
-    return parents
-
-
-def _descends_from(pid: int, ancestor: int, parents: dict[int, int]) -> bool:
-    while pid > 1:
-        if pid == ancestor:
-            return True
-        pid = parents.get(pid, 0)
-    return False
-
-
-class ArgvWatcher:
-    """Samples the argv (/proc/PID/cmdline) of every process this test starts."""
-
-    def __init__(self) -> None:
-        self.seen: set[str] = set()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> "ArgvWatcher":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        me = os.getpid()
-        while not self._stop.is_set():
-            parents = _parent_pids()
-            for pid in parents:
-                if pid != me and _descends_from(pid, me, parents):
-                    try:
-                        with open(f"/proc/{pid}/cmdline", "rb") as f:
-                            self.seen.add(f.read().replace(b"\0", b" ").decode(errors="replace"))
-                    except OSError:
-                        pass
-            self._stop.wait(0.002)
-
-    def leaks(self, *secrets: str) -> list[str]:
-        needles = [s for secret in secrets for s in (secret, quote(secret, safe=""))]
-        return [argv for argv in self.seen if PASSWORD_SHAPE.search(argv) or any(n in argv for n in needles)]
 
 
 def test_codecommit_remote_over_http(endpoint, isolated_env, tmp_path):
@@ -186,7 +127,7 @@ def test_no_secret_in_any_argv_and_no_password_stored(endpoint, isolated_env, tm
     # A user-level helper that would persist any password it is given.
     helpers.run_git(["config", "--global", "credential.helper", f"store --file={store}"], env)
     work = tmp_path / "w"
-    with ArgvWatcher() as watcher:
+    with helpers.ArgvWatcher() as watcher:
         helpers.run_git(["clone", "-q", f"codecommit::{REGION}://{repo}", str(work)], env)
         commit_file(work, env, "big.bin", os.urandom(4 * 1024 * 1024))
         helpers.run_git(["push", "-q", "origin", "HEAD:main"], env, cwd=work)
@@ -196,14 +137,14 @@ def test_no_secret_in_any_argv_and_no_password_stored(endpoint, isolated_env, tm
 
 
 def test_official_helper_leaks_argv_which_the_watcher_detects(tls_endpoint, isolated_env, tmp_path):
-    """Proves ArgvWatcher can fail: the official helper puts the password in argv."""
+    """Proves helpers.ArgvWatcher can fail: the official helper puts the password in argv."""
     akid, secret, token = tls_endpoint.new_key(token=True)
     repo = tls_endpoint.add_repo().name
     env = official(isolated_env, AWS_ACCESS_KEY_ID=akid, AWS_SECRET_ACCESS_KEY=secret,
                    AWS_SESSION_TOKEN=token, AWS_DEFAULT_REGION=REGION,
                    CODE_COMMIT_ENDPOINT=tls_endpoint.host, GIT_SSL_CAINFO=tls_endpoint.ca)
     work = tmp_path / "w"
-    with ArgvWatcher() as watcher:
+    with helpers.ArgvWatcher() as watcher:
         helpers.run_git(["clone", "-q", f"codecommit::{REGION}://{repo}", str(work)], env)
         commit_file(work, env, "big.bin", os.urandom(4 * 1024 * 1024))
         helpers.run_git(["push", "-q", "origin", "HEAD:main"], env, cwd=work)

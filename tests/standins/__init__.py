@@ -9,5 +9,6 @@ One module per stand-in; each server is a context manager with ``.url`` and ``.r
   container           container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI)
   imds                IMDSv2 (token required) instance-profile credentials
   silent              a port that accepts connections and never answers; a closed port
+  sts                 AssumeRole that fails on script (500s, Throttling, stalls), then succeeds
   credential_process  scripts for credential_process (good, failing, malformed)
 """

@@ -1,0 +1,3 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| codecommit_auth_fuzz::checks::credential_request(data));
