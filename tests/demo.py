@@ -112,6 +112,11 @@ def summarize(log_path: Path) -> None:
     keys = sorted({r["access_key_id"] for r in ok})
     say(f"done: {len(ok)} signed requests accepted, {len(requests) - len(ok)} rejected/challenged")
     print(f"    temporary access keys used (issued by STS for the role): {', '.join(keys)}")
+    calls_log = log_path.with_name("sts-calls.log")
+    calls = calls_log.read_text().splitlines() if calls_log.exists() else []
+    assumed = sum('"assume_role"' in line for line in calls)
+    print(f"    AssumeRole calls for doctor + clone + push + clone: {assumed} (the session is cached in")
+    print("    ~/.aws/cli/cache, shared with the AWS CLI, and reused until 10 minutes before expiry)")
     print("    the signed password never appeared in any process's argv: git got the plain URL and")
     print("    asked our credential helper (injected via GIT_CONFIG_COUNT) for each request.")
 
