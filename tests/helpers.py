@@ -25,6 +25,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 TESTS_DIR = Path(__file__).resolve().parent
+REPO_ROOT = TESTS_DIR.parent
+# Where the programs under test are: target/debug, or CODECOMMIT_AUTH_BIN_DIR.
+BIN_DIR = Path(os.environ.get("CODECOMMIT_AUTH_BIN_DIR", REPO_ROOT / "target" / "debug")).resolve()
 ENDPOINT_SCRIPT = TESTS_DIR / "endpoint" / "codecommit_endpoint.py"
 DEFAULT_REGION = "us-east-1"
 UTC = dt.timezone.utc

@@ -3,7 +3,6 @@ No timing is asserted; the table's shape and the tools it ran are."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -11,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+import helpers
+
 ROOT = Path(__file__).resolve().parent.parent
-BIN_DIR = Path(os.environ.get("CODECOMMIT_AUTH_BIN_DIR", ROOT / "target" / "debug")).resolve()
+BIN_DIR = helpers.BIN_DIR
 
 
 @pytest.mark.skipif(not (BIN_DIR / "git-credential-codecommit").exists(), reason="binaries not built")

@@ -21,7 +21,7 @@ import pytest
 import helpers
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN_DIR = Path(os.environ.get("CODECOMMIT_AUTH_BIN_DIR", ROOT / "target" / "debug")).resolve()
+BIN_DIR = helpers.BIN_DIR
 AWS = ROOT / ".venv" / "bin" / "aws"
 REGION = "us-west-2"
 ROLE_ARN = "arn:aws:iam::123456789012:role/deployer"

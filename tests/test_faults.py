@@ -20,7 +20,6 @@ and leaves no corrupted state behind (no half-written cache entry, no temp file)
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import time
@@ -31,8 +30,7 @@ import pytest
 import helpers
 from standins.sts import SERVER_ERROR, THROTTLING, UNAVAILABLE, FlakySts, Stall
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN_DIR = Path(os.environ.get("CODECOMMIT_AUTH_BIN_DIR", ROOT / "target" / "debug")).resolve()
+BIN_DIR = helpers.BIN_DIR
 CRED = BIN_DIR / "git-credential-codecommit"
 REGION = "us-west-2"
 ROLE_ARN = "arn:aws:iam::123456789012:role/deployer"

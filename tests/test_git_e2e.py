@@ -18,7 +18,7 @@ import pytest
 import helpers
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN_DIR = Path(os.environ.get("CODECOMMIT_AUTH_BIN_DIR", ROOT / "target" / "debug")).resolve()
+BIN_DIR = helpers.BIN_DIR
 VENV_BIN = ROOT / ".venv" / "bin"
 REGION = "us-west-2"
 

@@ -38,7 +38,7 @@ import helpers
 from standins import credential_process as cp
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN_DIR = Path(os.environ.get("CODECOMMIT_AUTH_BIN_DIR", ROOT / "target" / "debug")).resolve()
+BIN_DIR = helpers.BIN_DIR
 TOOL, CRED, REMOTE = (BIN_DIR / n for n in ("codecommit-auth", "git-credential-codecommit", "git-remote-codecommit"))
 C_PREFIX = ROOT / "target" / "c-tests" / "prefix"
 CASES_FILE = Path(__file__).resolve().parent / "hostile_remotes.json"

@@ -38,8 +38,7 @@ import helpers
 from standins import credential_process as cp
 from standins.silent import closed_port
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN_DIR = Path(os.environ.get("CODECOMMIT_AUTH_BIN_DIR", ROOT / "target" / "debug")).resolve()
+BIN_DIR = helpers.BIN_DIR
 TOOL, CRED, REMOTE = (str(BIN_DIR / n) for n in ("codecommit-auth", "git-credential-codecommit", "git-remote-codecommit"))
 REGION = "us-west-2"
 ROLE_ARN = "arn:aws:iam::123456789012:role/deployer"

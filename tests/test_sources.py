@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import secrets
 import subprocess
 import time
@@ -44,8 +43,7 @@ from standins.silent import FullBacklogPort, SilentPort, closed_port
 from standins.sso_oidc import SsoOidc
 from standins.sso_portal import SsoPortal
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN_DIR = Path(os.environ.get("CODECOMMIT_AUTH_BIN_DIR", ROOT / "target" / "debug")).resolve()
+BIN_DIR = helpers.BIN_DIR
 REGION = "us-west-2"
 ACCOUNT = "123456789012"
 UTC = dt.timezone.utc
