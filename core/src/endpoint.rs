@@ -6,6 +6,7 @@
 //! launched next year works without an update.
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::redact;
 
 /// A host that passed the allowlist, and what it tells us.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,8 +54,10 @@ impl Endpoint {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
                 format!(
-                    "endpoint override {value:?} is not valid: use HOST[:PORT] or \
-                     http[s]://HOST[:PORT] (for example 127.0.0.1:8443 or http://127.0.0.1:8080)"
+                    "endpoint override \"{}\" is not valid: use HOST[:PORT] or \
+                     http[s]://HOST[:PORT] (for example 127.0.0.1:8443 or http://127.0.0.1:8080)",
+                    // `user:password@host` must not be repeated back.
+                    redact::echo_url(value)
                 ),
             ));
         }
@@ -97,8 +100,9 @@ pub fn validate_region(region: &str) -> Result<()> {
         Err(Error::new(
             ErrorCode::InvalidRegion,
             format!(
-                "{region:?} is not an AWS region name (expected something like us-east-1 or \
-                 eu-west-2)"
+                "\"{}\" is not an AWS region name (expected something like us-east-1 or \
+                 eu-west-2)",
+                redact::echo(region)
             ),
         ))
     }
@@ -314,5 +318,19 @@ mod tests {
         for bad in ["", "ftp://x", "a b", "http://", "x/y", "user@host"] {
             assert!(Endpoint::parse_override(bad).is_err(), "{bad}");
         }
+        for secret_bearing in [
+            "user:hunter2@host",
+            "https://user:hunter2@host:8443",
+            "http://hunter2@host",
+        ] {
+            let err = Endpoint::parse_override(secret_bearing).unwrap_err();
+            assert!(!err.message().contains("hunter2"), "{err}");
+            assert!(err.message().contains("host"), "{err}");
+        }
+        let err =
+            Endpoint::parse_override(&format!("h\u{1b}[2J{}", "x".repeat(100_000))).unwrap_err();
+        assert!(!err.message().contains('\u{1b}') && err.message().len() <= 1024);
+        let err = validate_region(&"r".repeat(100_000)).unwrap_err();
+        assert!(err.message().len() <= 400, "{}", err.message().len());
     }
 }

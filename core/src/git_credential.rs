@@ -7,6 +7,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::redact;
 
 /// Most a request may hold; Git's requests are a few hundred bytes.
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
@@ -64,6 +65,11 @@ impl CredentialRequest {
             .split_once("://")
             .ok_or_else(|| bad("url= has no scheme"))?;
         let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        // WHATWG parsers end the host at a backslash, so `https://evil\@codecommit-host/`
+        // names evil to them and the CodeCommit host to us: refuse (see SECURITY.md).
+        if authority.contains('\\') {
+            return Err(bad("the authority of url= holds a backslash"));
+        }
         let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
         self.protocol = Some(protocol.to_owned());
         self.host = Some(host.to_owned());
@@ -98,7 +104,8 @@ impl CredentialRequest {
                     format!(
                         "git did not send the repository path for {host}, so the request cannot be \
                      signed. Run `git config --global credential.UseHttpPath true` (or set \
-                     credential.https://{host}.UseHttpPath true)"
+                     credential.https://{host}.UseHttpPath true)",
+                        host = redact::echo(host)
                     ),
                 )
             })?;
@@ -178,6 +185,8 @@ unknown=1\r\nhost=git-codecommit.us-east-2.amazonaws.com\r\n\r\nhost=ignored\n";
             b"\xff=1\n",
             b"host=a\0b\n",
             b"url=nope\n",
+            b"url=https://evil.example\\@git-codecommit.us-east-1.amazonaws.com/v1/repos/x\n",
+            b"url=https://git-codecommit.us-east-1.amazonaws.com\\@evil.example/v1/repos/x\n",
         ] {
             let err = CredentialRequest::parse(input).unwrap_err();
             assert_eq!(err.code(), ErrorCode::InvalidCredentialRequest);

@@ -9,6 +9,7 @@
 
 use crate::endpoint::{self, Endpoint, is_region_shaped};
 use crate::error::{Error, ErrorCode, Result};
+use crate::redact;
 
 /// The accepted forms, shown in every parse error.
 pub const ACCEPTED_FORMS: &str = "codecommit://[PROFILE@]REPO, codecommit::REGION://[PROFILE@]REPO \
@@ -100,11 +101,7 @@ fn parse_http_url(input: &str, trusted: Option<&Endpoint>, any_host: bool) -> Re
     let ambiguous = authority.contains('\\');
     if ambiguous || (!any_host && !endpoint::is_allowed(&scheme, host, trusted)) {
         // Shown escaped and cut: the host may hold control characters or be huge.
-        let shown: String = format!("{scheme}://{host}")
-            .chars()
-            .take(200)
-            .flat_map(char::escape_debug)
-            .collect();
+        let shown = redact::echo_url(&format!("{scheme}://{host}"));
         let reason = if ambiguous {
             "the part before the host holds a backslash, which URL parsers read differently \
              (some take the host to end there); remove it"
@@ -167,11 +164,8 @@ fn validate_profile(input: &str, profile: &str) -> Result<String> {
 }
 
 fn invalid(input: &str, reason: &str) -> Error {
-    let shown: String = input
-        .chars()
-        .take(200)
-        .flat_map(char::escape_debug)
-        .collect();
+    // The input may be a signed URL (userinfo = key id, session token and signature).
+    let shown = redact::echo_url(input);
     Error::new(
         ErrorCode::InvalidRemote,
         format!(
@@ -276,6 +270,61 @@ mod tests {
         }
         let long = format!("codecommit://{}", "a".repeat(101));
         assert!(parse(&long).is_err());
+    }
+
+    #[test]
+    fn errors_never_echo_a_signed_url_secret() {
+        let token = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD6Zk2b+Xq1v/tYq9Bz=";
+        let signature = "3e0b7c8a9f1d2e4b5a6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f9012345";
+        let user = format!("ASIAEXAMPLEKEYID1234%25{}", crate::url_encode(token));
+        let url = format!(
+            "https://{user}:20260102T030405Z{signature}@git-codecommit.us-east-1.amazonaws.com/v1/repos/demo"
+        );
+        let at = url.find('@').unwrap();
+        let mutations = [
+            format!("{url}.git"),
+            format!("{url}?x=1"),
+            format!("{url}//"),
+            format!("{url}#f"),
+            format!("{url}/extra"),
+            url.replace("/demo", "/"),
+            url.replace("/demo", ""),
+            url.replace("https://", "codecommit://"),
+            url.replace("https://", "http://"),
+            url.replace("https://", "eu-west-1://"),
+            url.replace("https://", "codecommit::eu-west-1://"),
+            url.replace("https://", "HtTpS://"),
+            url.replace(".com/", ".com:444/"),
+            url.replace(".com/", ".COM:99999/"),
+            url.replace('@', "@@"),
+            url.replace('@', "%40"),
+            url.replace("://", "%3A%2F%2F"),
+            url[..at].to_owned(),
+            url[..at - 17].to_owned(),
+            format!("{}\\{}", &url[..at], &url[at..]),
+            format!("{url}\n\u{1b}"),
+        ];
+        for input in &mutations {
+            let Err(err) = parse(input) else { continue };
+            let message = err.message();
+            for secret in [
+                token,
+                signature,
+                &crate::url_encode(token),
+                &signature[..24],
+            ] {
+                assert!(!message.contains(secret), "{input} -> {message}");
+            }
+        }
+        let err = parse(&mutations[0]).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidRemote);
+        assert!(
+            err.message()
+                .contains("<redacted>@git-codecommit.us-east-1"),
+            "{err}"
+        );
+        let err = Remote::parse(&"x".repeat(100_000), None).unwrap_err();
+        assert!(err.message().len() <= crate::limits::ERROR_LINE_MAX);
     }
 
     #[test]
