@@ -9,6 +9,9 @@ use std::time::{Duration, SystemTime};
 
 use zeroize::Zeroizing;
 
+use crate::error::{Error, ErrorCode, Result};
+use crate::redact::echo;
+
 /// A string that never prints itself and is zeroized when dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(Zeroizing<String>);
@@ -124,9 +127,92 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// The one check every credentials result passes before it is cached or used to sign: no
+/// control character or line break in the key id, secret or token (they would corrupt the
+/// cache file, a header or Git's credential protocol), and not already expired. `profile` and
+/// `source` name where they came from; the error never shows a value.
+pub(crate) fn validate(
+    creds: Credentials,
+    profile: &str,
+    source: &str,
+    now: SystemTime,
+) -> Result<Credentials> {
+    let fields = [
+        ("access key id", Some(creds.access_key_id())),
+        ("secret access key", Some(creds.secret_access_key().expose())),
+        ("session token", creds.session_token().map(Secret::expose)),
+    ];
+    let problem = if creds.access_key_id().is_empty() || creds.secret_access_key.expose().is_empty()
+    {
+        Some("an empty access key id or secret access key".to_owned())
+    } else if let Some((name, _)) = fields
+        .iter()
+        .find(|(_, v)| v.is_some_and(|v| v.chars().any(char::is_control)))
+    {
+        Some(format!("a {name} containing control characters or line breaks"))
+    } else if creds.expiry.is_some_and(|e| e <= now) {
+        Some("credentials that have already expired".to_owned())
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(creds),
+        Some(problem) => Err(Error::new(
+            ErrorCode::CredentialSource,
+            format!(
+                "the credential source of profile \"{}\" ({}) returned {problem}; they were \
+                 not used or cached. Fix the credential source",
+                echo(profile),
+                echo(source)
+            ),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    macro_rules! validation_cases {
+        ($($name:ident: ($akid:expr, $secret:expr, $token:expr, $expiry:expr) => $ok:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let now = SystemTime::UNIX_EPOCH + Duration::from_secs(2_000_000_000);
+                let expiry: Option<i64> = $expiry;
+                let expiry = expiry.map(|d| {
+                    if d >= 0 { now + Duration::from_secs(d as u64) }
+                    else { now - Duration::from_secs(d.unsigned_abs()) }
+                });
+                let token: Option<&str> = $token;
+                let creds = Credentials::new($akid, $secret, token.map(Secret::new), expiry);
+                let result = validate(creds, "dev", "credential_process", now);
+                assert_eq!(result.is_ok(), $ok, "{:?}", result.as_ref().err());
+                if let Err(e) = result {
+                    assert_eq!(e.code(), ErrorCode::CredentialSource);
+                    assert!(e.message().contains("\"dev\""), "{}", e.message());
+                    assert!(!e.message().contains("SECRETVALUE"), "{}", e.message());
+                }
+            }
+        )*};
+    }
+
+    validation_cases! {
+        plain_keys: ("AKIDEXAMPLE", "SECRETVALUE", None, None) => true;
+        with_token_and_future_expiry: ("ASIA1", "SECRETVALUE", Some("tok/+="), Some(3600)) => true;
+        newline_in_token: ("ASIA1", "SECRETVALUE", Some("tok\nSECRETVALUE"), Some(3600)) => false;
+        carriage_return_in_secret: ("AKID", "SECRETVALUE\r", None, None) => false;
+        nul_in_key_id: ("AK\0ID", "SECRETVALUE", None, None) => false;
+        escape_in_key_id: ("AK\u{1b}[31mID", "SECRETVALUE", None, None) => false;
+        del_in_token: ("ASIA1", "SECRETVALUE", Some("t\u{7f}"), Some(60)) => false;
+        c1_in_secret: ("AKID", "SECRET\u{85}VALUE", None, None) => false;
+        tab_in_secret: ("AKID", "SECRET\tVALUE", None, None) => false;
+        expired: ("ASIA1", "SECRETVALUE", Some("tok"), Some(-1)) => false;
+        expires_now: ("ASIA1", "SECRETVALUE", Some("tok"), Some(0)) => false;
+        expired_long_ago: ("ASIA1", "SECRETVALUE", None, Some(-86_400)) => false;
+        empty_key_id: ("", "SECRETVALUE", None, None) => false;
+        empty_secret: ("AKID", "", None, None) => false;
+        unicode_is_fine: ("AKID", "SECRETVALUE-é", None, None) => true;
+    }
 
     #[test]
     fn debug_never_shows_secrets() {

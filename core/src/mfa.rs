@@ -15,7 +15,9 @@ use aws_types::region::Region;
 use crate::client::{MfaRequest, SharedMfaPrompt};
 use crate::credentials::{Credentials, Secret};
 use crate::error::{Error, ErrorCode, Result};
-use crate::provider::{self, ProfileContext};
+use crate::provider::ProfileContext;
+use crate::redact::{echo, shell_quote};
+use crate::sdk::{self, error_chain};
 
 pub(crate) async fn assume_role_with_mfa(
     profile: &ProfileContext,
@@ -35,7 +37,8 @@ pub(crate) async fn assume_role_with_mfa(
             ErrorCode::MfaRequired,
             format!(
                 "no valid MFA code was entered for {} (profile {})",
-                request.serial, request.profile
+                echo(&request.serial),
+                echo(&request.profile)
             ),
         ));
     }
@@ -43,9 +46,9 @@ pub(crate) async fn assume_role_with_mfa(
     let sdk = aws_config::defaults(BehaviorVersion::latest())
         .credentials_provider(source)
         .region(Region::new(region))
-        .http_client(provider::http_client())
-        .timeout_config(provider::timeouts())
-        .retry_config(provider::retries())
+        .http_client(sdk::http_client())
+        .timeout_config(sdk::timeouts())
+        .retry_config(sdk::retries())
         .load()
         .await;
     let session_name = profile
@@ -72,10 +75,10 @@ pub(crate) async fn assume_role_with_mfa(
                 format!(
                     "AssumeRole {} with MFA {} (profile {}) failed: {}. Check the code and the \
                      clock of the MFA device",
-                    request.role_arn,
-                    request.serial,
-                    request.profile,
-                    provider::error_chain(&e)
+                    echo(&request.role_arn),
+                    echo(&request.serial),
+                    echo(&request.profile),
+                    error_chain(&e)
                 ),
             )
         })?;
@@ -83,13 +86,15 @@ pub(crate) async fn assume_role_with_mfa(
         .credentials()
         .ok_or_else(|| Error::new(ErrorCode::CredentialSource, "STS returned no credentials"))?;
     let expiry = SystemTime::try_from(*c.expiration()).ok();
-    Ok(Credentials::new(
-        c.access_key_id(),
-        c.secret_access_key(),
-        Some(Secret::new(c.session_token())),
-        expiry,
+    profile.validated(
+        Credentials::new(
+            c.access_key_id(),
+            c.secret_access_key(),
+            Some(Secret::new(c.session_token())),
+            expiry,
+        )
+        .with_source(format!("{} (MFA)", profile.describe_source())),
     )
-    .with_source(format!("{} (MFA)", profile.describe_source())))
 }
 
 fn default_session_name() -> String {
@@ -106,7 +111,10 @@ fn no_prompt(request: &MfaRequest) -> Error {
             "profile {} assumes {} with MFA (mfa_serial {}) and there is no way to ask for the \
              code here (no terminal, no callback). Run `aws sts get-caller-identity --profile {}` \
              in a terminal once: the session it caches in ~/.aws/cli/cache is used until it expires",
-            request.profile, request.role_arn, request.serial, request.profile
+            echo(&request.profile),
+            echo(&request.role_arn),
+            echo(&request.serial),
+            shell_quote(&request.profile)
         ),
     )
 }

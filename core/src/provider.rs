@@ -6,7 +6,9 @@
 //! container, IMDS) goes through aws-config's providers with bounded timeouts.
 
 use std::borrow::Cow;
-use std::time::Duration;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use aws_config::default_provider::credentials::DefaultCredentialsChain;
 use aws_config::ecs::EcsCredentialsProvider;
@@ -15,22 +17,22 @@ use aws_config::imds::credentials::ImdsCredentialsProvider;
 use aws_config::meta::credentials::CredentialsProviderChain;
 use aws_config::profile::{Profile, ProfileFileCredentialsProvider, ProfileSet};
 use aws_config::provider_config::ProviderConfig;
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
 use aws_config::web_identity_token::WebIdentityTokenCredentialsProvider;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
-use aws_runtime::env_config::file::EnvConfigFiles as ProfileFiles;
-use aws_smithy_http_client::tls;
-use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles as ProfileFiles};
 use aws_types::os_shim_internal::{Env, Fs};
 use aws_types::region::Region;
 
 use crate::cache;
 use crate::client::{MfaRequest, SharedMfaPrompt};
-use crate::credentials::{Credentials, Secret};
+use crate::credentials::{self, Credentials, Secret};
 use crate::error::{Error, ErrorCode, Result};
-use crate::runtime;
+use crate::limits::{self, CONFIG_MAX, CREDENTIALS_MAX};
+use crate::platform::{self, ReadError};
+use crate::redact::{echo, shell_quote};
+use crate::sdk::{self, error_chain, http_client, is_timeout, retries, timeouts};
+use crate::{process, runtime};
 
 /// Profile keys that mean "not static keys": resolution needs a provider (and maybe network).
 const DYNAMIC_KEYS: [&str; 9] = [
@@ -45,11 +47,6 @@ const DYNAMIC_KEYS: [&str; 9] = [
     "mfa_serial",
 ];
 
-/// Network bounds for every credential source.
-pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(10);
-pub(crate) const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// The parsed AWS config and which profile is in use.
 pub struct ProfileContext {
     set: ProfileSet,
@@ -62,16 +59,35 @@ pub struct ProfileContext {
 impl ProfileContext {
     /// Parses `~/.aws/config` and `~/.aws/credentials` (honouring `AWS_CONFIG_FILE`,
     /// `AWS_SHARED_CREDENTIALS_FILE`, `AWS_PROFILE`).
+    ///
+    /// The files are read here, bounded ([`CONFIG_MAX`], regular files only, valid UTF-8),
+    /// and aws-config parses those bytes from an in-memory `Fs`: it never reads them itself
+    /// on this path, and a file it would silently read as empty is an error naming it.
     pub fn load(explicit: Option<&str>) -> Result<ProfileContext> {
-        let files = ProfileFiles::builder()
-            .include_default_config_file(true)
-            .include_default_credentials_file(true)
-            .build();
+        let mut files = ProfileFiles::builder();
+        let mut contents = HashMap::new();
+        for (kind, var, default) in [
+            (EnvConfigFileKind::Config, "AWS_CONFIG_FILE", ".aws/config"),
+            (
+                EnvConfigFileKind::Credentials,
+                "AWS_SHARED_CREDENTIALS_FILE",
+                ".aws/credentials",
+            ),
+        ] {
+            let Some(path) = config_path(var, default) else {
+                continue;
+            };
+            if let Some(bytes) = read_config_file(&path)? {
+                let key = path.to_string_lossy().into_owned();
+                contents.insert(key.clone(), bytes);
+                files = files.with_file(kind, key);
+            }
+        }
         let selected = explicit.map(|p| Cow::Owned(p.to_owned()));
         let set = runtime::poll_here(aws_config::profile::load(
-            &Fs::real(),
+            &Fs::from_map(contents),
             &Env::real(),
-            &files,
+            &files.build(),
             selected,
         ))
         .map_err(|e| {
@@ -124,6 +140,7 @@ impl ProfileContext {
         // At most 20 names: a config with thousands of profiles must not make a huge message.
         let more = available.len().saturating_sub(20);
         available.truncate(20);
+        let available: Vec<String> = available.into_iter().map(echo).collect();
         let listed = if available.is_empty() {
             "there are no profiles".to_owned()
         } else if more > 0 {
@@ -139,7 +156,8 @@ impl ProfileContext {
             format!(
                 "AWS profile \"{}\" is not defined in the AWS config or credentials file \
                  ({listed}). Create it with `aws configure --profile {}` or use an existing one",
-                self.name, self.name
+                echo(&self.name),
+                shell_quote(&self.name)
             ),
         ))
     }
@@ -215,28 +233,28 @@ impl ProfileContext {
         if !self.explicit && env_has_keys() {
             return "environment variables (AWS_ACCESS_KEY_ID)".into();
         }
-        let name = &self.name;
+        let name = echo(&self.name);
         let described = if let Some(role) = self.get("role_arn") {
             let via = self
                 .get("source_profile")
-                .map(|p| format!("source_profile {p}"))
+                .map(|p| format!("source_profile {}", echo(p)))
                 .or_else(|| {
                     self.get("credential_source")
-                        .map(|s| format!("credential_source {s}"))
+                        .map(|s| format!("credential_source {}", echo(s)))
                 })
                 .or_else(|| {
                     self.get("web_identity_token_file")
-                        .map(|f| format!("web identity token file {f}"))
+                        .map(|f| format!("web identity token file {}", echo(f)))
                 })
                 .unwrap_or_else(|| "?".into());
             let mfa = self
                 .get("mfa_serial")
-                .map_or(String::new(), |m| format!(", MFA {m}"));
-            format!("assume role {role} via {via}{mfa}")
+                .map_or(String::new(), |m| format!(", MFA {}", echo(m)));
+            format!("assume role {} via {via}{mfa}", echo(role))
         } else if self.uses_sso() {
             format!(
                 "SSO ({})",
-                self.get("sso_session").unwrap_or("legacy sso_start_url")
+                echo(self.get("sso_session").unwrap_or("legacy sso_start_url"))
             )
         } else if self.get("credential_process").is_some() {
             "credential_process".into()
@@ -251,21 +269,29 @@ impl ProfileContext {
     }
 
     /// Static keys, when that is all this profile (or the environment) holds. No I/O.
+    /// Keys that fail [`credentials::validate`] give `None`: the provider path then meets the
+    /// same keys, and its validation reports them as an error naming the profile.
     pub fn static_credentials(&self) -> Option<Credentials> {
-        if !self.explicit
+        let found = if !self.explicit
             && let Some(creds) = env_credentials()
         {
-            return Some(creds);
-        }
-        if DYNAMIC_KEYS.iter().any(|k| self.get(k).is_some()) {
-            return None;
-        }
+            Some(creds)
+        } else if DYNAMIC_KEYS.iter().any(|k| self.get(k).is_some()) {
+            None
+        } else {
+            self.profile_keys()
+        };
+        found.and_then(|c| self.validated(c).ok())
+    }
+
+    /// The plain keys written in this profile, whatever else it holds.
+    fn profile_keys(&self) -> Option<Credentials> {
         let akid = self.get("aws_access_key_id")?;
         let secret = self.get("aws_secret_access_key")?;
         let token = self.get("aws_session_token").map(Secret::new);
         Some(
             Credentials::new(akid, secret, token, None)
-                .with_source(format!("profile {}", self.name)),
+                .with_source(format!("profile {}", echo(&self.name))),
         )
     }
 
@@ -276,13 +302,22 @@ impl ProfileContext {
         sts_region: Option<String>,
         mfa: Option<&SharedMfaPrompt>,
     ) -> Result<Credentials> {
+        self.check_role_chain()?;
+        self.check_token_files()?;
+        if let Some(command) = self.process_command() {
+            let creds = process::credentials(&self.name, command, sdk::operation_timeout()).await?;
+            return self.validated(creds);
+        }
         if let Some(request) = self.mfa_request() {
             return Box::pin(crate::mfa::assume_role_with_mfa(
                 self, request, sts_region, mfa,
             ))
             .await;
         }
-        if let Some(duration) = self.role_duration()? {
+        let duration = self.role_duration()?;
+        // aws-config's profile provider never sends DurationSeconds, and would run a
+        // credential_process at the base of the chain with its own unbounded provider.
+        if duration.is_some() || self.chain_base_is_process() {
             return Box::pin(self.assume_role_for(duration, sts_region)).await;
         }
         let config = provider_config(sts_region);
@@ -298,18 +333,26 @@ impl ProfileContext {
         self.resolve(provider).await
     }
 
-    /// Runs `provider` within [`OPERATION_TIMEOUT`] and maps its errors.
+    /// Every credentials result of this profile passes here before it is cached or used.
+    pub(crate) fn validated(&self, creds: Credentials) -> Result<Credentials> {
+        let source = creds.source().to_owned();
+        credentials::validate(creds, &self.name, &source, SystemTime::now())
+    }
+
+    /// Runs `provider` within the operation timeout and maps its errors.
     async fn resolve(&self, provider: SharedCredentialsProvider) -> Result<Credentials> {
         let resolved =
-            tokio::time::timeout(OPERATION_TIMEOUT, provider.provide_credentials()).await;
+            tokio::time::timeout(sdk::operation_timeout(), provider.provide_credentials()).await;
         match resolved {
-            Ok(Ok(c)) => Ok(Credentials::new(
-                c.access_key_id(),
-                c.secret_access_key(),
-                c.session_token().map(Secret::new),
-                c.expiry(),
-            )
-            .with_source(self.describe_source())),
+            Ok(Ok(c)) => self.validated(
+                Credentials::new(
+                    c.access_key_id(),
+                    c.secret_access_key(),
+                    c.session_token().map(Secret::new),
+                    c.expiry(),
+                )
+                .with_source(self.describe_source()),
+            ),
             Ok(Err(err)) => Err(self.map_error(&err)),
             Err(_) => Err(self.timeout_error()),
         }
@@ -329,9 +372,10 @@ impl ProfileContext {
             _ => Err(Error::new(
                 ErrorCode::InvalidConfig,
                 format!(
-                    "duration_seconds = {raw} in profile \"{}\" is not a number of seconds \
+                    "duration_seconds = {} in profile \"{}\" is not a number of seconds \
                      between 900 and 43200; fix it in the AWS config file",
-                    self.name
+                    echo(raw),
+                    echo(&self.name)
                 ),
             )),
         }
@@ -342,7 +386,7 @@ impl ProfileContext {
     /// then aws-config's own `sts::AssumeRoleProvider`, which does send DurationSeconds.
     async fn assume_role_for(
         &self,
-        duration: Duration,
+        duration: Option<Duration>,
         sts_region: Option<String>,
     ) -> Result<Credentials> {
         let role_arn = self.get("role_arn").unwrap_or_default();
@@ -356,9 +400,10 @@ impl ProfileContext {
             .retry_config(retries())
             .load()
             .await;
-        let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn)
-            .session_length(duration)
-            .configure(&sdk);
+        let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn).configure(&sdk);
+        if let Some(duration) = duration {
+            builder = builder.session_length(duration);
+        }
         if let Some(id) = self.get("external_id") {
             builder = builder.external_id(id);
         }
@@ -376,7 +421,7 @@ impl ProfileContext {
     ) -> Result<SharedCredentialsProvider> {
         let config = provider_config(sts_region.clone());
         if let Some(source) = self.get("source_profile") {
-            self.check_source_loop()?;
+            self.check_role_chain()?;
             let creds = if source == self.name {
                 // Keys in the role profile itself (source_profile pointing to itself).
                 let (akid, secret) = (
@@ -384,16 +429,13 @@ impl ProfileContext {
                     self.get("aws_secret_access_key"),
                 );
                 let (Some(akid), Some(secret)) = (akid, secret) else {
-                    return Err(Error::new(
-                        ErrorCode::InvalidConfig,
-                        format!(
-                            "profile \"{source}\" is its own source_profile but has no \
-                             aws_access_key_id/aws_secret_access_key"
-                        ),
-                    ));
+                    return Err(self_source_without_keys(source));
                 };
                 let token = self.get("aws_session_token").map(Secret::new);
-                Credentials::new(akid, secret, token, None)
+                self.validated(
+                    Credentials::new(akid, secret, token, None)
+                        .with_source(format!("profile {}", echo(source))),
+                )?
             } else {
                 let source = ProfileContext::load(Some(source))?;
                 match source.static_credentials() {
@@ -426,9 +468,10 @@ impl ProfileContext {
             Some(other) => Err(Error::new(
                 ErrorCode::InvalidConfig,
                 format!(
-                    "profile \"{}\" has an unknown credential_source {other}; use Environment, \
+                    "profile \"{}\" has an unknown credential_source {}; use Environment, \
                      EcsContainer or Ec2InstanceMetadata",
-                    self.name
+                    echo(&self.name),
+                    echo(other)
                 ),
             )),
             None => Err(Error::new(
@@ -436,36 +479,114 @@ impl ProfileContext {
                 format!(
                     "profile \"{}\" has role_arn but neither source_profile nor \
                      credential_source; add source_profile = PROFILE_WITH_KEYS",
-                    self.name
+                    echo(&self.name)
                 ),
             )),
         }
     }
 
-    /// A `source_profile` chain that comes back to a profile already on it.
-    fn check_source_loop(&self) -> Result<()> {
-        let mut seen = vec![self.name.as_str()];
-        let mut current = self.get("source_profile");
-        while let Some(name) = current {
-            if seen.contains(&name) {
-                // A profile that names itself holds the keys: that is not a loop.
-                if seen.last() == Some(&name) {
-                    return Ok(());
-                }
+    /// The `source_profile` chain, checked before anything runs, on every path (aws-config's
+    /// own provider included): a profile it names must exist (13), a profile that is its own
+    /// source must hold keys (14), and the chain must not loop (14). As in aws-config, the
+    /// chain ends at the first source profile that holds static keys.
+    fn check_role_chain(&self) -> Result<()> {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut name = self.name.as_str();
+        loop {
+            let Some(profile) = self.set.get_profile(name) else {
+                // Only reached through a source_profile (the selected one is checked on load).
+                return Err(missing_source_profile(seen.last().copied(), name));
+            };
+            if !seen.is_empty() && has_static_keys(profile) {
+                return Ok(());
+            }
+            if non_empty(profile, "role_arn").is_none() {
+                return Ok(());
+            }
+            let Some(next) = non_empty(profile, "source_profile") else {
+                return Ok(());
+            };
+            if next == name {
+                return if has_static_keys(profile) {
+                    Ok(())
+                } else {
+                    Err(self_source_without_keys(name))
+                };
+            }
+            seen.push(name);
+            if seen.contains(&next) {
+                let path: Vec<String> = seen.iter().map(|n| echo(n)).collect();
                 return Err(Error::new(
                     ErrorCode::InvalidConfig,
                     format!(
-                        "source_profile loop: {} -> {name}; fix the AWS config file",
-                        seen.join(" -> ")
+                        "source_profile loop: {} -> {}; fix the AWS config file",
+                        path.join(" -> "),
+                        echo(next)
                     ),
                 ));
             }
+            name = next;
+        }
+    }
+
+    /// The command, when this profile's own credentials come from `credential_process`
+    /// (aws-config's precedence: role, credential_source, web identity, SSO and login come
+    /// first, then the process, then static keys).
+    fn process_command(&self) -> Option<&str> {
+        if !self.explicit && env_has_keys() {
+            return None;
+        }
+        self.profile().and_then(base_process)
+    }
+
+    /// True when this is a role profile whose chain of source profiles ends in a
+    /// `credential_process` (the process must then be run by us, not by aws-config).
+    fn chain_base_is_process(&self) -> bool {
+        if !self.explicit && env_has_keys() {
+            return false;
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        let mut name = self.name.as_str();
+        while let Some(profile) = self.set.get_profile(name) {
+            if !seen.is_empty() && has_static_keys(profile) {
+                return false;
+            }
+            if non_empty(profile, "role_arn").is_none() {
+                return !seen.is_empty() && base_process(profile).is_some();
+            }
+            match non_empty(profile, "source_profile") {
+                Some(next) if next != name && !seen.contains(&next) => {
+                    seen.push(name);
+                    name = next;
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// Token files aws-config reads itself (web identity tokens, SSO token caches): each must
+    /// be a regular file of at most [`CREDENTIALS_MAX`], checked here so a FIFO, a device or
+    /// a directory fails at once instead of hanging or filling memory.
+    fn check_token_files(&self) -> Result<()> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        if let (Some(file), Some(_)) = (var("AWS_WEB_IDENTITY_TOKEN_FILE"), var("AWS_ROLE_ARN")) {
+            check_token_file(Path::new(&file), "AWS_WEB_IDENTITY_TOKEN_FILE", false)?;
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        let mut name = self.name.as_str();
+        while let Some(profile) = self.set.get_profile(name) {
+            if let Some(file) = non_empty(profile, "web_identity_token_file") {
+                check_token_file(Path::new(file), "web_identity_token_file", false)?;
+            }
+            if let Some(path) = sso_token_path(profile) {
+                check_token_file(&path, "SSO token cache file", true)?;
+            }
             seen.push(name);
-            current = self
-                .set
-                .get_profile(name)
-                .and_then(|p| p.get("source_profile"))
-                .filter(|v| !v.is_empty());
+            match non_empty(profile, "source_profile") {
+                Some(next) if !seen.contains(&next) => name = next,
+                _ => break,
+            }
         }
         Ok(())
     }
@@ -500,15 +621,16 @@ impl ProfileContext {
             format!(
                 "resolving credentials for profile \"{}\" ({}) took longer than {} s; check \
                  network access to the credential source",
-                self.name,
+                echo(&self.name),
                 self.describe_source(),
-                OPERATION_TIMEOUT.as_secs()
+                sdk::operation_timeout().as_secs()
             ),
         )
     }
 
     fn map_error(&self, err: &CredentialsError) -> Error {
-        let name = &self.name;
+        let name = &echo(&self.name);
+        let quoted = &shell_quote(&self.name);
         let detail = error_chain(err);
         let (code, hint) = match err {
             CredentialsError::ProviderTimedOut(_) => (ErrorCode::Timeout, timeout_hint(name)),
@@ -520,7 +642,7 @@ impl ProfileContext {
             CredentialsError::CredentialsNotLoaded(_) => (
                 ErrorCode::NoCredentials,
                 format!(
-                    "configure credentials with `aws configure --profile {name}`, set \
+                    "configure credentials with `aws configure --profile {quoted}`, set \
                      AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or name a profile in the remote \
                      (codecommit://PROFILE@REPO)"
                 ),
@@ -537,13 +659,13 @@ impl ProfileContext {
             _ if self.uses_sso() => (
                 ErrorCode::LoginRequired,
                 format!(
-                    "the SSO session is missing or expired: run `aws sso login --profile {name}`"
+                    "the SSO session is missing or expired: run `aws sso login --profile {quoted}`"
                 ),
             ),
             _ if self.get("login_session").is_some() => (
                 ErrorCode::LoginRequired,
                 format!(
-                    "the login session is missing or expired: run `aws login --profile {name}`"
+                    "the login session is missing or expired: run `aws login --profile {quoted}`"
                 ),
             ),
             _ => (
@@ -563,10 +685,17 @@ impl ProfileContext {
 fn default_chain_source() -> String {
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     if let (Some(file), Some(role)) = (var("AWS_WEB_IDENTITY_TOKEN_FILE"), var("AWS_ROLE_ARN")) {
-        return format!("web identity: assume role {role} with AWS_WEB_IDENTITY_TOKEN_FILE {file}");
+        return format!(
+            "web identity: assume role {} with AWS_WEB_IDENTITY_TOKEN_FILE {}",
+            echo(&role),
+            echo(&file)
+        );
     }
     if let Some(uri) = var("AWS_CONTAINER_CREDENTIALS_FULL_URI") {
-        return format!("container credentials from AWS_CONTAINER_CREDENTIALS_FULL_URI {uri}");
+        return format!(
+            "container credentials from AWS_CONTAINER_CREDENTIALS_FULL_URI {}",
+            echo(&uri)
+        );
     }
     if var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some() {
         return "container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)".into();
@@ -584,42 +713,6 @@ fn timeout_hint(profile: &str) -> String {
         "the credential source of profile \"{profile}\" did not answer in time; check network \
          access to it"
     )
-}
-
-/// True when a connect or read timeout of the HTTP client is somewhere in the chain.
-fn is_timeout(err: &(dyn std::error::Error + 'static)) -> bool {
-    let mut next = Some(err);
-    while let Some(e) = next {
-        if e.downcast_ref::<ConnectorError>()
-            .is_some_and(ConnectorError::is_timeout)
-        {
-            return true;
-        }
-        next = e.source();
-    }
-    false
-}
-
-/// Every message in the error chain, once, joined by ": ", on one line (a credential
-/// process's stderr may span several). Unlike `DisplayErrorContext`, no `Debug` dump (raw
-/// HTTP responses with their headers and bodies) reaches the user.
-pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = Some(err);
-    while let Some(e) = next {
-        let message = e
-            .to_string()
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join(" | ");
-        if !parts.iter().any(|p| p.contains(&message)) {
-            parts.push(message);
-        }
-        next = e.source();
-    }
-    parts.join(": ")
 }
 
 fn env_has_keys() -> bool {
@@ -653,28 +746,129 @@ fn provider_config(region: Option<String>) -> ProviderConfig {
         .with_retry_config(retries())
 }
 
-/// One HTTPS client configuration for every AWS call (rustls with ring: one TLS stack).
-pub(crate) fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
-    aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::Ring,
-        ))
-        .build_https()
+/// The path named by `var` (with aws-config's `~/` expansion), else `~/<default>`.
+fn config_path(var: &str, default: &str) -> Option<PathBuf> {
+    let home = || std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    match std::env::var(var).ok().filter(|v| !v.is_empty()) {
+        Some(v) if v == "~" => home(),
+        Some(v) => match v.strip_prefix("~/").or_else(|| v.strip_prefix("~\\")) {
+            Some(rest) => home().map(|h| h.join(rest)).or(Some(PathBuf::from(v))),
+            None => Some(PathBuf::from(v)),
+        },
+        None => home().map(|h| h.join(default)),
+    }
 }
 
-pub(crate) fn timeouts() -> TimeoutConfig {
-    TimeoutConfig::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .read_timeout(READ_TIMEOUT)
-        .operation_attempt_timeout(READ_TIMEOUT)
-        // A backstop only: the bound users see is the tokio timeout around the whole
-        // resolution (ErrorCode::Timeout). Equal values raced, and the SDK's timeout came
-        // out as a generic CredentialSource error half of the time.
-        .operation_timeout(OPERATION_TIMEOUT + Duration::from_secs(5))
-        .build()
+/// One AWS config or credentials file: `None` when it does not exist; an error (14) naming
+/// the file when it is not a regular file, larger than [`CONFIG_MAX`] or not UTF-8.
+fn read_config_file(path: &Path) -> Result<Option<Vec<u8>>> {
+    let invalid = |why: String| {
+        Error::new(
+            ErrorCode::InvalidConfig,
+            format!(
+                "cannot read the AWS config file {}: {why}. Fix the file (or check \
+                 AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE)",
+                echo(&path.to_string_lossy())
+            ),
+        )
+    };
+    let bytes = match platform::read_limited(path, CONFIG_MAX, true) {
+        Ok(bytes) => bytes,
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(invalid(e.to_string())),
+    };
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        return Err(invalid(format!(
+            "it is not valid UTF-8 (first bad byte at offset {})",
+            e.valid_up_to()
+        )));
+    }
+    Ok(Some(bytes))
 }
 
-/// Standard retries with backoff: throttling and 5xx are retried, boundedly.
-pub(crate) fn retries() -> RetryConfig {
-    RetryConfig::standard().with_max_attempts(3)
+/// A token file aws-config will read: a regular file of at most [`CREDENTIALS_MAX`].
+/// `optional`: a missing file is for aws-config to report (SSO: "run aws sso login").
+fn check_token_file(path: &Path, what: &str, optional: bool) -> Result<()> {
+    let checked = platform::open_regular(path, true).and_then(|file| {
+        let len = file.metadata()?.len();
+        if len > CREDENTIALS_MAX {
+            return Err(ReadError::TooLarge(CREDENTIALS_MAX));
+        }
+        Ok(())
+    });
+    match checked {
+        Ok(()) => Ok(()),
+        Err(ReadError::Io(e)) if optional && e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::new(
+            ErrorCode::CredentialSource,
+            format!(
+                "cannot use the {what} {}: {e}; it must be a regular file of at most {}",
+                echo(&path.to_string_lossy()),
+                limits::describe(CREDENTIALS_MAX)
+            ),
+        )),
+    }
+}
+
+/// Where aws-config looks for the SSO token of `profile`: `~/.aws/sso/cache/<sha1>.json`, the
+/// hash of the `sso_session` name (or of the legacy `sso_start_url`).
+fn sso_token_path(profile: &Profile) -> Option<PathBuf> {
+    use sha1::Digest;
+    let key = match non_empty(profile, "sso_session") {
+        Some(session) => session,
+        None => non_empty(profile, "sso_start_url")?,
+    };
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
+    let name = format!("{}.json", hex::encode(sha1::Sha1::digest(key.as_bytes())));
+    Some(PathBuf::from(home).join(".aws/sso/cache").join(name))
+}
+
+fn non_empty<'a>(profile: &'a Profile, key: &str) -> Option<&'a str> {
+    profile.get(key).filter(|v| !v.is_empty())
+}
+
+fn has_static_keys(profile: &Profile) -> bool {
+    non_empty(profile, "aws_access_key_id").is_some()
+        && non_empty(profile, "aws_secret_access_key").is_some()
+}
+
+/// aws-config's base provider of a profile without `role_arn`, when it is `credential_process`.
+fn base_process(profile: &Profile) -> Option<&str> {
+    let earlier = [
+        "role_arn",
+        "credential_source",
+        "web_identity_token_file",
+        "sso_session",
+        "sso_start_url",
+        "sso_account_id",
+        "login_session",
+    ];
+    if earlier.iter().any(|k| non_empty(profile, k).is_some()) {
+        return None;
+    }
+    non_empty(profile, "credential_process")
+}
+
+fn missing_source_profile(from: Option<&str>, name: &str) -> Error {
+    let from = from.map_or(String::new(), |f| format!(" (the source_profile of \"{}\")", echo(f)));
+    Error::new(
+        ErrorCode::UnknownProfile,
+        format!(
+            "AWS profile \"{}\"{from} is not defined in the AWS config or credentials file; \
+             create it with `aws configure --profile {}` or fix source_profile",
+            echo(name),
+            shell_quote(name)
+        ),
+    )
+}
+
+fn self_source_without_keys(name: &str) -> Error {
+    Error::new(
+        ErrorCode::InvalidConfig,
+        format!(
+            "profile \"{}\" is its own source_profile but has no \
+             aws_access_key_id/aws_secret_access_key; add them or name another source_profile",
+            echo(name)
+        ),
+    )
 }
