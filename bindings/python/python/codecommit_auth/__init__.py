@@ -36,14 +36,12 @@ from ._native import (
     InvalidCredentialRequestError as InvalidCredentialRequestError,
     InvalidRegionError as InvalidRegionError,
     InvalidRemoteError as InvalidRemoteError,
-    InvalidUtf8Error as InvalidUtf8Error,
     IoError as IoError,
     LoginRequiredError as LoginRequiredError,
     MfaRequest as MfaRequest,
     MfaRequiredError as MfaRequiredError,
     MissingPathError as MissingPathError,
     NoCredentialsError as NoCredentialsError,
-    NullArgumentError as NullArgumentError,
     TimeoutError as TimeoutError,
     UnknownProfileError as UnknownProfileError,
     __version__ as __version__,
@@ -53,6 +51,10 @@ from ._native import (
     signed_url as signed_url,
 )
 from ._native import ClientBase as _ClientBase
+
+# One exception class per error code in core's table (core/src/error.rs), except the codes
+# only the C API can produce (NULL_ARGUMENT, INVALID_UTF8): a Python caller never meets
+# them, so they are not part of this package's API. `ErrorCode` still lists every number.
 
 if TYPE_CHECKING:
     from ._pygit2 import CodeCommitCallbacks as CodeCommitCallbacks
@@ -73,14 +75,12 @@ __all__ = [
     "InvalidCredentialRequestError",
     "InvalidRegionError",
     "InvalidRemoteError",
-    "InvalidUtf8Error",
     "IoError",
     "LoginRequiredError",
     "MfaRequest",
     "MfaRequiredError",
     "MissingPathError",
     "NoCredentialsError",
-    "NullArgumentError",
     "UnknownProfileError",
     "dulwich_auth",
     "git_credential",
