@@ -12,9 +12,12 @@
  *   FAKE_GIT_STDOUT   text to write to stdout (proves stdout is inherited)
  *   FAKE_GIT_STDIN    if "1", read stdin to EOF (at most 64 KiB) and record it
  *   FAKE_GIT_SECRETS  strings separated by '|' that must never be in argv
+ *   FAKE_GIT_SHOW_ENV names separated by '|' of more variables to record
+ *                     (absent ones as null), e.g. USERPROFILE|HOME
  *
  * JSON line: {"argv":[...],"config":{"GIT_CONFIG_COUNT":"2",...},
- *   "argv_has_url_password":bool,"argv_has_secret":bool,"stdin":"..."|null}
+ *   "argv_has_url_password":bool,"argv_has_secret":bool,"stdin":"..."|null,
+ *   "env":{"USERPROFILE":"..."|null,...}}
  * argv_has_url_password is true when any argument holds a URL whose
  * user-info has a password (scheme://user:password@host).
  *
@@ -124,6 +127,42 @@ static int has_secret(const wchar_t *arg, const wchar_t *secrets)
     return 0;
 }
 
+static wchar_t *env_dup(const wchar_t *name)
+{
+    DWORD n = GetEnvironmentVariableW(name, NULL, 0);
+    if (n == 0) return NULL;
+    wchar_t *v = malloc(n * sizeof *v);
+    if (!v) ExitProcess(125);
+    GetEnvironmentVariableW(name, v, n);
+    return v;
+}
+
+/* The variables named in FAKE_GIT_SHOW_ENV, as seen inside this process. */
+static void record_env(Buf *b)
+{
+    wchar_t *names = env_dup(L"FAKE_GIT_SHOW_ENV");
+    int first = 1;
+    buf_str(b, ",\"env\":{");
+    for (wchar_t *p = names; p && *p;) {
+        size_t n = wcscspn(p, L"|");
+        wchar_t saved = p[n];
+        p[n] = 0;
+        if (n > 0) {
+            wchar_t *value = env_dup(p);
+            if (!first) buf_str(b, ",");
+            first = 0;
+            buf_json_w(b, p);
+            buf_str(b, ":");
+            if (value) buf_json_w(b, value); else buf_str(b, "null");
+            free(value);
+        }
+        p[n] = saved;
+        p += n + (saved ? 1 : 0);
+    }
+    buf_str(b, "}");
+    free(names);
+}
+
 static void record_config(Buf *b)
 {
     wchar_t *env = GetEnvironmentStringsW();
@@ -164,15 +203,6 @@ static void record_stdin(Buf *b)
     free(data);
 }
 
-static wchar_t *env_dup(const wchar_t *name)
-{
-    DWORD n = GetEnvironmentVariableW(name, NULL, 0);
-    if (n == 0) return NULL;
-    wchar_t *v = malloc(n * sizeof *v);
-    if (!v) ExitProcess(125);
-    GetEnvironmentVariableW(name, v, n);
-    return v;
-}
 
 static void write_stdout(void)
 {
@@ -208,6 +238,7 @@ int wmain(void)
     buf_str(&b, url_password ? ",\"argv_has_url_password\":true" : ",\"argv_has_url_password\":false");
     buf_str(&b, secret ? ",\"argv_has_secret\":true" : ",\"argv_has_secret\":false");
     record_stdin(&b);
+    record_env(&b);
     buf_str(&b, "}\n");
 
     HANDLE f = CreateFileW(record, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
