@@ -376,6 +376,18 @@ def test_rig_node_exe_runs_under_wine(node_rig, run_exe):
     assert (proc.returncode, proc.stdout.strip()) == (0, "win32 x64 2"), proc.stderr
 
 
+def test_rig_node_import_library_links_an_addon(node_rig, run_exe, tmp_path):
+    """libnode.dll.a (what LIBNODE_PATH gives napi-build) links an addon node.exe loads."""
+    addon = tmp_path / "probe.node"
+    build = subprocess.run(["x86_64-w64-mingw32-gcc", "-shared", "-Wall", "-Werror", "-o", str(addon),
+                            str(helpers.TESTS_DIR / "windows" / "napi_probe.c"), "-L", str(node_rig.dir / "node"),
+                            "-lnode"], capture_output=True, text=True, timeout=120)
+    assert build.returncode == 0, build.stderr
+    script = f"console.log(require({json.dumps(win_path(addon))}).probe)"
+    proc = run_exe(node_rig.node, ["-e", script], via_files=True)
+    assert (proc.returncode, proc.stdout.strip()) == (0, "linked through libnode.dll.a"), proc.stderr
+
+
 # --------------------------------------------------------------------------
 # git-credential-codecommit.exe and codecommit-auth.exe
 # --------------------------------------------------------------------------
