@@ -9,6 +9,13 @@ Fixtures:
 
 Every test also runs with the AWS_* variables of the outer environment removed from
 os.environ (autouse ``_no_ambient_aws``), so nothing reaches a real account.
+
+Markers: ``harness`` marks tests of the test harness itself (the local endpoint, the
+official-tool oracles); ``./x test`` runs them, ``-m "not harness"`` leaves them out.
+
+One policy for missing toolchains: under ``CI=true`` every skip is turned into a failure
+(``helpers.toolchains_required``), whichever way the test skipped (``pytest.skip``,
+``skipif``, ``importorskip``, a module-level skip). Outside CI a skip stays a skip.
 """
 
 from __future__ import annotations
@@ -30,6 +37,39 @@ import helpers
 
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "harness: tests of the test harness itself (local endpoint, oracles), not of the product"
+    )
+
+
+def _skip_reason(report: pytest.TestReport | pytest.CollectReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2])
+    return str(longrepr)
+
+
+def _fail_skip_under_ci(report: pytest.TestReport | pytest.CollectReport) -> None:
+    """Under CI a skipped test (or module) is a failure that says what was missing."""
+    if report.skipped and not hasattr(report, "wasxfail") and helpers.toolchains_required():
+        reason = _skip_reason(report)
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which must run every test: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    outcome = yield
+    _fail_skip_under_ci(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    outcome = yield
+    _fail_skip_under_ci(outcome.get_result())
 
 
 class Endpoint:

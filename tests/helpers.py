@@ -282,3 +282,19 @@ class ArgvWatcher:
         """argv strings holding a signed password or any of ``secrets`` (raw or URL-encoded)."""
         needles = [s for secret in secrets for s in (secret, quote(secret, safe=""))]
         return [argv for argv in self.seen if PASSWORD_SHAPE.search(argv) or any(n in argv for n in needles)]
+
+
+def toolchains_required() -> bool:
+    """Under CI (`CI` set to anything but empty/0/false/no) a missing toolchain, program or
+    package is a failure, never a skip: a green CI run must have run every test."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def missing_toolchain(what: str) -> None:
+    """Skip the current test because `what` is missing, or fail under CI (see
+    `toolchains_required`); never returns. Say in `what` how to install the missing piece."""
+    import pytest  # here: helpers.py is also imported by scripts that do not use pytest
+
+    if toolchains_required():
+        pytest.fail(f"{what} (CI=true: a missing toolchain fails, never skips)")
+    pytest.skip(what)

@@ -20,6 +20,9 @@ import pytest
 
 import helpers
 
+# Tests of the test harness, not of the product (see the `harness` marker in conftest.py).
+pytestmark = pytest.mark.harness
+
 ROLE_ARN = "arn:aws:iam::123456789012:role/git-user"
 
 

@@ -22,6 +22,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "oracle"))
 import official  # noqa: E402
 
+# Tests of the test harness, not of the product (see the `harness` marker in conftest.py).
+pytestmark = pytest.mark.harness
+
 AKID = "AKIDEXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 TOKEN = "IQoJb3JpZ2luX2VjEPr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+ab/cd=="
