@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -456,7 +457,13 @@ def test_home_is_userprofile_and_home_is_ignored(run_exe, tmp_path):
 ROLE_ARN = "arn:aws:iam::123456789012:role/deployer"
 
 
-def test_role_profile_caches_under_userprofile_and_reuses_it(run_exe, sts_endpoint, tmp_path):
+@pytest.fixture
+def credential_exe() -> Path:
+    """Listed before sts_endpoint, so a missing .exe skips before moto starts."""
+    return win_exe("git-credential-codecommit")
+
+
+def test_role_profile_caches_under_userprofile_and_reuses_it(credential_exe, run_exe, sts_endpoint, tmp_path):
     profile = tmp_path / "First Last"
     (profile / ".aws").mkdir(parents=True)
     (profile / ".aws" / "config").write_text(
@@ -464,7 +471,7 @@ def test_role_profile_caches_under_userprofile_and_reuses_it(run_exe, sts_endpoi
         "source_profile = base\nregion = us-east-1\n")
     (profile / ".aws" / "credentials").write_text(
         "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n")
-    exe = win_exe("git-credential-codecommit")
+    exe = credential_exe
     endpoint_host = sts_endpoint.url.split("://", 1)[1].rstrip("/")
     env = {"AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url, "CODE_COMMIT_ENDPOINT": sts_endpoint.url}
     win_env = {"USERPROFILE": win_path(profile), "HOME": None}
@@ -489,7 +496,8 @@ def run_remote_helper(run_exe, rig, aws_files, tmp_path, status: int) -> tuple[s
     env = {**aws_files.windows_env(), "FAKE_GIT_RECORD": win_path(record), "FAKE_GIT_EXIT": str(status),
            "FAKE_GIT_STDIN": "1", "FAKE_GIT_STDOUT": "fetch\npush\n\n",
            "FAKE_GIT_SECRETS": f"{aws_files.secret}|{aws_files.token}"}
-    proc = run_exe(win_exe("git-remote-codecommit"), ["origin", f"codecommit::{REGION}://temp@my-repo"], env=env,
+    # What git passes for codecommit::REGION://temp@my-repo: it strips "codecommit::".
+    proc = run_exe(win_exe("git-remote-codecommit"), ["origin", f"{REGION}://temp@my-repo"], env=env,
                    path=[rig.fake_git_dir], input="capabilities\n\n")
     records = read_records(record)
     assert len(records) == 1, f"git.exe ran {len(records)} times; stderr: {proc.stderr}"
@@ -518,10 +526,11 @@ def test_injected_helper_answers_under_windows(run_exe, rig, aws_files, tmp_path
     _, rec = run_remote_helper(run_exe, rig, aws_files, tmp_path, 0)
     helper = [value for key, value in injected(rec) if key == "credential.helper" and value]
     assert len(helper) == 1 and helper[0].startswith("!"), injected(rec)
-    words = shlex.split(helper[0][1:])
-    assert words[0].lower().endswith("\\git-remote-codecommit.exe") and words[0][1:3] == ":\\", words[0]
+    words = shlex.split(helper[0][1:])  # Git for Windows runs "!" helpers through sh
+    program = words[0].replace("/", "\\")
+    assert re.match(r"[A-Za-z]:\\", program) and program.lower().endswith("\\git-remote-codecommit.exe"), words[0]
     host = f"git-codecommit.{REGION}.amazonaws.com"
-    proc = run_exe(win_exe("git-remote-codecommit"), [*words[1:], "--at", AT, "get"], env=aws_files.windows_env(),
+    proc = run_exe(program, [*words[1:], "--at", AT, "get"], env=aws_files.windows_env(),
                    input=credential_request(host, "my-repo"))
     assert proc.returncode == 0, proc.stderr
     reply = fields(proc.stdout)
@@ -531,7 +540,7 @@ def test_injected_helper_answers_under_windows(run_exe, rig, aws_files, tmp_path
 
 
 def test_remote_helper_without_git_says_so_in_one_line(run_exe, aws_files):
-    proc = run_exe(win_exe("git-remote-codecommit"), ["origin", f"codecommit::{REGION}://static@my-repo"],
+    proc = run_exe(win_exe("git-remote-codecommit"), ["origin", f"{REGION}://static@my-repo"],
                    env=aws_files.windows_env(), input="capabilities\n\n")
     assert proc.returncode not in (0, 101), proc.stderr  # 101: a Rust panic
     assert one_line(proc.stderr) and "git" in proc.stderr, proc.stderr
