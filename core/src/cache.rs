@@ -6,10 +6,19 @@
 //! round. Writes are atomic (temp file + rename) with mode 0600 in a 0700 directory; a
 //! corrupt or foreign file reads as a miss. A lock file per entry (flock, released by the
 //! kernel when its holder dies) makes concurrent refreshes single-flight.
+//!
+//! Trust (OpenSSH's rule for `~/.ssh`): the directory, each entry and each lock must be
+//! owned by the current user (or root) and not writable by group or others. Otherwise the
+//! cache is neither read nor written for that request, and the caller gets one [`Unusable`]
+//! line that says how to fix it. The directory is opened once and every file in it is
+//! opened relative to that handle with O_NOFOLLOW|O_NONBLOCK, so a symlink, FIFO, device or
+//! directory where an entry or lock belongs is refused at once, and nothing is ever written
+//! or chmod-ed through a symlink. A symlinked cache directory is followed only when its
+//! target passes the check, and is never chmod-ed; a real directory we own that the AWS CLI
+//! created with the umask's mode (0755) is tightened to 0700 through its handle.
 
-use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -19,6 +28,9 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::credentials::{Credentials, Secret};
+use crate::limits::CREDENTIALS_MAX;
+use crate::platform::{self, DirHandle};
+use crate::redact::{echo, shell_quote};
 
 /// How long a process waits for another one's refresh before doing its own.
 pub const LOCK_WAIT: Duration = Duration::from_secs(60);
@@ -112,11 +124,60 @@ fn py_json_str(value: &str) -> String {
     out
 }
 
+/// Why the cache is not used for this request: one line for the user, naming the path and
+/// the fix. The caller shows it as a warning and resolves credentials without the cache.
+#[derive(Debug)]
+pub struct Unusable(String);
+
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unusable {}
+
+/// Test-only hook (never set it outside tests): milliseconds to pause after an entry's temp
+/// file is written and synced and before it is renamed into place, so a test can kill the
+/// writer in the middle of a write. Capped at [`TEST_PAUSE_MAX`].
+pub const TEST_PAUSE_ENV: &str = "CODECOMMIT_AUTH_TEST_PAUSE_BEFORE_RENAME";
+const TEST_PAUSE_MAX: Duration = Duration::from_secs(30);
+
 /// One cache entry: `<dir>/<key>.json`, guarded by `<dir>/<key>.lock`.
 #[derive(Clone, Debug)]
 pub struct CacheEntry {
     dir: PathBuf,
     key: String,
+}
+
+/// An entry's lock, held until dropped, with the checked directory it was taken in. Reads
+/// and the write after a refresh go through the same directory handle.
+pub struct LockedEntry<'a> {
+    entry: &'a CacheEntry,
+    dir: DirHandle,
+    /// `None` when the wait ran out: the caller proceeds unlocked rather than hang.
+    lock: Option<File>,
+}
+
+impl LockedEntry<'_> {
+    /// Whether the lock is held (false after [`LOCK_WAIT`] ran out).
+    pub fn is_locked(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// As [`CacheEntry::read_fresh`], in the locked directory.
+    pub fn read_fresh(
+        &self,
+        now: SystemTime,
+        margin: Duration,
+    ) -> Result<Option<Credentials>, Unusable> {
+        self.entry.read_in(&self.dir, now, margin)
+    }
+
+    /// As [`CacheEntry::write`], in the locked directory.
+    pub fn write(&self, creds: &Credentials) -> Result<(), Unusable> {
+        self.entry.write_in(&self.dir, creds)
+    }
 }
 
 impl CacheEntry {
@@ -125,21 +186,135 @@ impl CacheEntry {
     }
 
     pub fn path(&self) -> PathBuf {
-        self.dir.join(format!("{}.json", self.key))
+        self.dir.join(self.file_name())
     }
 
-    /// The cached credentials if present, well-formed and not expiring within `margin`.
-    pub fn read_fresh(&self, now: SystemTime, margin: Duration) -> Option<Credentials> {
-        let creds = parse_entry_bytes(&fs::read(self.path()).ok()?)?;
-        (!creds.expires_within(now, margin)).then_some(creds)
+    fn file_name(&self) -> String {
+        format!("{}.json", self.key)
+    }
+
+    fn lock_name(&self) -> String {
+        format!("{}.lock", self.key)
+    }
+
+    /// The cached credentials if present, well-formed, clean and not expiring within
+    /// `margin`; `Ok(None)` for a miss. `Err` when the cache must not be used (see the
+    /// module docs): then it must not be written either.
+    pub fn read_fresh(
+        &self,
+        now: SystemTime,
+        margin: Duration,
+    ) -> Result<Option<Credentials>, Unusable> {
+        match self.open_dir(false)? {
+            Some(dir) => self.read_in(&dir, now, margin),
+            None => Ok(None),
+        }
     }
 
     /// Writes atomically: a 0600 temp file in the same directory, fsync, rename.
-    pub fn write(&self, creds: &Credentials) -> std::io::Result<()> {
+    pub fn write(&self, creds: &Credentials) -> Result<(), Unusable> {
+        match self.open_dir(true)? {
+            Some(dir) => self.write_in(&dir, creds),
+            None => Ok(()),
+        }
+    }
+
+    /// Takes the entry's lock, waiting at most `wait` (then proceeds unlocked, see
+    /// [`LockedEntry::is_locked`]). Creates the directory when missing.
+    pub async fn lock(&self, wait: Duration) -> Result<LockedEntry<'_>, Unusable> {
+        let Some(dir) = self.open_dir(true)? else {
+            return Err(self.unusable(&self.dir, "it does not exist"));
+        };
+        let name = self.lock_name();
+        let path = self.dir.join(&name);
+        let file = dir
+            .open_lock(&name)
+            .map_err(|e| self.unusable(&path, &describe_open_error(&path, &e)))?;
+        self.check_file(&file, &path)?;
+        let deadline = tokio::time::Instant::now() + wait;
+        let lock = loop {
+            match file.try_lock() {
+                Ok(()) => break Some(file),
+                Err(std::fs::TryLockError::WouldBlock)
+                    if tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(LOCK_POLL).await;
+                }
+                Err(std::fs::TryLockError::WouldBlock) => break None,
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(self.unusable(&path, &e.to_string()));
+                }
+            }
+        };
+        Ok(LockedEntry {
+            entry: self,
+            dir,
+            lock,
+        })
+    }
+
+    /// Opens and checks the cache directory. `Ok(None)`: it does not exist and `create` is
+    /// false. A symlink is followed only to a directory that passes the check, and is never
+    /// chmod-ed; a real directory we own is tightened to 0700 when writing.
+    fn open_dir(&self, create: bool) -> Result<Option<DirHandle>, Unusable> {
+        if create {
+            platform::create_private_dir(&self.dir)
+                .map_err(|e| self.unusable(&self.dir, &e.to_string()))?;
+        }
+        let is_link = match std::fs::symlink_metadata(&self.dir) {
+            Ok(meta) => meta.file_type().is_symlink(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(self.unusable(&self.dir, &e.to_string())),
+        };
+        // Opened without following: if the path became a symlink since, ELOOP.
+        let dir = DirHandle::open(&self.dir, is_link)
+            .map_err(|e| self.unusable(&self.dir, &describe_open_error(&self.dir, &e)))?;
+        let meta = dir
+            .metadata()
+            .map_err(|e| self.unusable(&self.dir, &e.to_string()))?;
+        if let Err(reason) = platform::check_private(&meta) {
+            let what = if is_link {
+                format!("it is a symbolic link to a directory that is not private: {reason}")
+            } else {
+                reason
+            };
+            let fix = platform::private_fix(&meta, &shell_quote(&self.dir.to_string_lossy()));
+            return Err(self.unusable(&self.dir, &format!("{what}; fix: {fix}")));
+        }
+        if create && !is_link {
+            dir.make_private()
+                .map_err(|e| self.unusable(&self.dir, &e.to_string()))?;
+        }
+        Ok(Some(dir))
+    }
+
+    fn read_in(
+        &self,
+        dir: &DirHandle,
+        now: SystemTime,
+        margin: Duration,
+    ) -> Result<Option<Credentials>, Unusable> {
+        let path = self.path();
+        let file = match dir.open_file(&self.file_name()) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(self.unusable(&path, &describe_open_error(&path, &e))),
+        };
+        self.check_file(&file, &path)?;
+        // Too large or unreadable reads as corrupt: a miss, replaced by the next write.
+        let Ok(bytes) = platform::read_to_limit(file, CREDENTIALS_MAX) else {
+            return Ok(None);
+        };
+        Ok(parse_entry_bytes(&bytes).filter(|creds| !creds.expires_within(now, margin)))
+    }
+
+    fn write_in(&self, dir: &DirHandle, creds: &Credentials) -> Result<(), Unusable> {
         let Some(expiry) = creds.expiry() else {
             return Ok(()); // only temporary credentials are cached
         };
-        self.ensure_dir()?;
+        if !is_clean(creds) {
+            return Err(self.unusable(&self.path(), "the credentials hold control characters"));
+        }
         let body = json!({
             "Credentials": {
                 "AccessKeyId": creds.access_key_id(),
@@ -148,65 +323,70 @@ impl CacheEntry {
                 "Expiration": format_time(expiry),
             }
         });
-        let tmp = self.dir.join(format!(
-            ".{}.{}.{}.tmp",
-            self.key,
-            std::process::id(),
-            nanos()
-        ));
-        let result = write_new_file(&tmp, body.to_string().as_bytes())
-            .and_then(|()| fs::rename(&tmp, self.path()));
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
-    }
-
-    /// Takes the entry's lock, waiting at most `wait`. `Ok(None)` when the wait ran out:
-    /// the caller proceeds unlocked rather than hang behind a stuck process.
-    pub async fn lock(&self, wait: Duration) -> std::io::Result<Option<File>> {
-        self.ensure_dir()?;
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(0o600)
-            .open(self.dir.join(format!("{}.lock", self.key)))?;
-        let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(Some(file)),
-                Err(std::fs::TryLockError::WouldBlock)
-                    if tokio::time::Instant::now() < deadline =>
-                {
-                    tokio::time::sleep(LOCK_POLL).await;
-                }
-                Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
-                Err(std::fs::TryLockError::Error(e)) => return Err(e),
-            }
-        }
-    }
-
-    fn ensure_dir(&self) -> std::io::Result<()> {
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&self.dir)?;
-        // Tighten a directory the AWS CLI created with the umask's mode.
-        let mode = fs::metadata(&self.dir)?.permissions().mode();
-        if mode & 0o077 != 0 {
-            fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700))?;
+        let tmp = format!(".{}.{}.{}.tmp", self.key, std::process::id(), nanos());
+        let result = write_new_file(dir, &tmp, body.to_string().as_bytes()).and_then(|()| {
+            test_pause_before_rename();
+            dir.rename(&tmp, &self.file_name())
+        });
+        if let Err(e) = result {
+            let _ = dir.remove(&tmp);
+            return Err(self.unusable(&self.path(), &format!("cannot write it: {e}")));
         }
         Ok(())
     }
+
+    /// An entry or lock must be a regular file that passes [`platform::check_private`].
+    fn check_file(&self, file: &File, path: &Path) -> Result<(), Unusable> {
+        let meta = file
+            .metadata()
+            .map_err(|e| self.unusable(path, &e.to_string()))?;
+        if let Err(e) = platform::check_regular(&meta) {
+            let fix = format!("remove it: rm -r {}", shell_quote(&path.to_string_lossy()));
+            return Err(self.unusable(path, &format!("{e}; fix: {fix}")));
+        }
+        if let Err(reason) = platform::check_private(&meta) {
+            let fix = platform::private_fix(&meta, &shell_quote(&path.to_string_lossy()));
+            return Err(self.unusable(path, &format!("{reason}; fix: {fix}")));
+        }
+        Ok(())
+    }
+
+    fn unusable(&self, path: &Path, reason: &str) -> Unusable {
+        Unusable(format!(
+            "credential cache {} is not used ({reason}); continuing without it",
+            echo(&path.to_string_lossy())
+        ))
+    }
 }
 
-fn write_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
+/// Open errors in words a user can act on (O_NOFOLLOW's ELOOP reads "too many levels of
+/// symbolic links"), with the fix.
+fn describe_open_error(path: &Path, e: &std::io::Error) -> String {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let rm = |what: &str| {
+        let quoted = shell_quote(&path.to_string_lossy());
+        format!("it is {what}, refused ({e}); fix: remove it: rm -r {quoted}")
+    };
+    match e.kind() {
+        _ if is_link => rm("a symbolic link"),
+        std::io::ErrorKind::NotADirectory => rm("not a directory"),
+        std::io::ErrorKind::IsADirectory => rm("a directory"),
+        _ => e.to_string(),
+    }
+}
+
+fn test_pause_before_rename() {
+    let Some(ms) = std::env::var(TEST_PAUSE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    else {
+        return;
+    };
+    std::thread::sleep(Duration::from_millis(ms).min(TEST_PAUSE_MAX));
+}
+
+fn write_new_file(dir: &DirHandle, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = dir.create_new(name)?;
     file.write_all(bytes)?;
     file.sync_all()
 }
@@ -215,6 +395,20 @@ fn nanos() -> u128 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos())
+}
+
+/// No control character (C0, DEL, C1, so no line break) in the key id, secret or token: such
+/// a value would break the Git credential reply and the signed username.
+fn is_clean(creds: &Credentials) -> bool {
+    let values = [
+        Some(creds.access_key_id()),
+        Some(creds.secret_access_key().expose()),
+        creds.session_token().map(Secret::expose),
+    ];
+    values
+        .into_iter()
+        .flatten()
+        .all(|v| !v.chars().any(char::is_control))
 }
 
 /// The credentials in the bytes of a cache file (any expiry); `None` for anything that is
@@ -231,15 +425,14 @@ fn parse_entry(doc: &Value) -> Option<Credentials> {
     // Only a date that is one in UTC too (0000 to 9999): "9999-12-31T23:59:59-23:59" would
     // make every later use of the expiry panic.
     crate::sign::utc_date_time(expiry)?;
-    Some(
-        Credentials::new(
-            text("AccessKeyId")?,
-            text("SecretAccessKey")?,
-            Some(Secret::new(text("SessionToken")?)),
-            Some(expiry),
-        )
-        .with_source("cache (~/.aws/cli/cache)"),
+    let creds = Credentials::new(
+        text("AccessKeyId")?,
+        text("SecretAccessKey")?,
+        Some(Secret::new(text("SessionToken")?)),
+        Some(expiry),
     )
+    .with_source("cache (~/.aws/cli/cache)");
+    is_clean(&creds).then_some(creds)
 }
 
 /// `2026-01-02T03:04:05Z`, which botocore and we both parse. An expiry past 9999 (from a
@@ -292,33 +485,299 @@ mod tests {
         assert!(parse_entry_bytes(b"{\"Credentials\": {").is_none());
     }
 
-    #[test]
-    fn write_read_round_trip_with_modes() {
-        let dir = std::env::temp_dir().join(format!("cca-cache-test-{}", nanos()));
-        let entry = CacheEntry::new(dir.join("cache"), "k".into());
-        let now = SystemTime::now();
-        let creds = Credentials::new(
+    use crate::platform::testing::{mkfifo, mode, set_mode, symlink};
+    use std::sync::mpsc;
+
+    /// A fresh directory under the system temp dir (removed by the caller's `cleanup`).
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("cca-{name}-{}-{}", std::process::id(), nanos()));
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn cleanup(dir: &Path) {
+        let _ = set_mode(dir, 0o700);
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    fn creds_with(token: &str, expires_in: Duration) -> Credentials {
+        Credentials::new(
             "ASIA1",
             "sec",
-            Some(Secret::new("tok")),
-            Some(now + Duration::from_secs(3600)),
-        );
-        entry.write(&creds).unwrap();
-        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&entry.path()), 0o600);
-        assert_eq!(mode(&dir.join("cache")), 0o700);
-        let read = entry.read_fresh(now, Duration::from_secs(600)).unwrap();
+            Some(Secret::new(token)),
+            Some(SystemTime::now() + expires_in),
+        )
+    }
+
+    fn fresh() -> Credentials {
+        creds_with("tok", Duration::from_secs(3600))
+    }
+
+    fn lock_now(entry: &CacheEntry) -> Result<bool, Unusable> {
+        crate::runtime::block_on(async { entry.lock(Duration::ZERO).await.map(|l| l.is_locked()) })
+            .expect("runtime")
+    }
+
+    /// Runs `f` on a thread; panics (instead of hanging the test run) when it does not return
+    /// within a generous bound.
+    fn returns_at_once<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(Duration::from_secs(60))
+            .expect("blocked on a special file")
+    }
+
+    use std::fs;
+
+    #[test]
+    fn write_read_round_trip_with_modes() {
+        let dir = scratch("roundtrip");
+        let entry = CacheEntry::new(dir.join("cache"), "k".into());
+        let now = SystemTime::now();
+        entry.write(&fresh()).unwrap();
+        if let Ok(file_mode) = mode(&entry.path()) {
+            assert_eq!(file_mode, 0o600);
+            assert_eq!(mode(&dir.join("cache")).unwrap(), 0o700);
+        }
+        let read = entry
+            .read_fresh(now, Duration::from_secs(600))
+            .unwrap()
+            .unwrap();
         assert_eq!(read.access_key_id(), "ASIA1");
         assert_eq!(read.session_token().unwrap().expose(), "tok");
         assert!(
-            entry.read_fresh(now, Duration::from_secs(7200)).is_none(),
+            entry
+                .read_fresh(now, Duration::from_secs(7200))
+                .unwrap()
+                .is_none(),
             "within margin"
         );
         fs::write(entry.path(), "{not json").unwrap();
         assert!(
-            entry.read_fresh(now, Duration::ZERO).is_none(),
+            entry.read_fresh(now, Duration::ZERO).unwrap().is_none(),
             "corrupt reads as a miss"
         );
-        fs::remove_dir_all(&dir).unwrap();
+        cleanup(&dir);
+    }
+
+    #[test]
+    fn expired_entries_are_never_used() {
+        let dir = scratch("expired");
+        let entry = CacheEntry::new(dir.clone(), "k".into());
+        entry
+            .write(&creds_with("tok", Duration::from_secs(60)))
+            .unwrap();
+        let later = SystemTime::now() + Duration::from_secs(3600);
+        assert!(
+            entry.read_fresh(later, Duration::ZERO).unwrap().is_none(),
+            "expired"
+        );
+        let now = SystemTime::now();
+        assert!(
+            entry
+                .read_fresh(now, Duration::from_secs(600))
+                .unwrap()
+                .is_none(),
+            "within the refresh margin"
+        );
+        cleanup(&dir);
+    }
+
+    #[test]
+    fn entries_with_control_characters_are_misses() {
+        let dir = scratch("control");
+        let entry = CacheEntry::new(dir.clone(), "k".into());
+        let expiry = format_time(SystemTime::now() + Duration::from_secs(3600));
+        for (akid, secret, token) in [
+            ("ASIA1", "sec", "tok\nusername=evil"),
+            ("ASIA1\r", "sec", "tok"),
+            ("ASIA1", "s\u{1b}[2J", "tok"),
+            ("ASIA1", "sec", "tok\u{85}"),
+            ("ASIA1", "sec", "tok\u{7f}"),
+        ] {
+            let doc = json!({"Credentials": {"AccessKeyId": akid, "SecretAccessKey": secret,
+                "SessionToken": token, "Expiration": expiry}});
+            fs::write(entry.path(), doc.to_string()).unwrap();
+            assert!(parse_entry_bytes(doc.to_string().as_bytes()).is_none());
+            assert!(
+                entry
+                    .read_fresh(SystemTime::now(), Duration::ZERO)
+                    .unwrap()
+                    .is_none()
+            );
+        }
+        // Nor are such credentials written.
+        fs::remove_file(entry.path()).unwrap();
+        assert!(
+            entry
+                .write(&creds_with("a\nb", Duration::from_secs(3600)))
+                .is_err()
+        );
+        assert!(!entry.path().exists());
+        cleanup(&dir);
+    }
+
+    #[test]
+    fn planted_entry_in_a_world_writable_dir_is_not_used() {
+        let dir = scratch("planted");
+        let entry = CacheEntry::new(dir.clone(), "k".into());
+        entry.write(&fresh()).unwrap();
+        if set_mode(&dir, 0o777).is_err() {
+            return cleanup(&dir); // no mode bits on this platform
+        }
+        let err = entry
+            .read_fresh(SystemTime::now(), Duration::ZERO)
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("writable by group or others"), "{message}");
+        assert!(
+            message.contains(&format!("chmod 700 {}", dir.display())),
+            "{message}"
+        );
+        assert!(!message.contains('\n'));
+        // Not written either, and no lock taken in it; the directory is left as it is.
+        let before = fs::read(entry.path()).unwrap();
+        assert!(
+            entry
+                .write(&creds_with("other", Duration::from_secs(3600)))
+                .is_err()
+        );
+        assert_eq!(fs::read(entry.path()).unwrap(), before);
+        assert!(lock_now(&entry).is_err());
+        assert!(!dir.join("k.lock").exists());
+        assert_eq!(mode(&dir).unwrap(), 0o777);
+        // Group-writable is refused too.
+        set_mode(&dir, 0o770).unwrap();
+        assert!(entry.read_fresh(SystemTime::now(), Duration::ZERO).is_err());
+        cleanup(&dir);
+    }
+
+    #[test]
+    fn group_writable_entry_is_not_used() {
+        let dir = scratch("entrymode");
+        let entry = CacheEntry::new(dir.clone(), "k".into());
+        entry.write(&fresh()).unwrap();
+        if set_mode(&entry.path(), 0o666).is_err() {
+            return cleanup(&dir);
+        }
+        let message = entry
+            .read_fresh(SystemTime::now(), Duration::ZERO)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("chmod 600"), "{message}");
+        cleanup(&dir);
+    }
+
+    #[test]
+    fn umask_mode_dir_we_own_is_tightened_when_written() {
+        let dir = scratch("umask");
+        if set_mode(&dir, 0o755).is_err() {
+            return cleanup(&dir);
+        }
+        let entry = CacheEntry::new(dir.clone(), "k".into());
+        assert!(
+            entry
+                .read_fresh(SystemTime::now(), Duration::ZERO)
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(mode(&dir).unwrap(), 0o755, "reading changes nothing");
+        entry.write(&fresh()).unwrap();
+        assert_eq!(mode(&dir).unwrap(), 0o700);
+        cleanup(&dir);
+    }
+
+    #[test]
+    fn symlinked_dir_target_is_never_chmod_ed() {
+        let root = scratch("linkdir");
+        let target = root.join("target");
+        fs::create_dir(&target).unwrap();
+        let link = root.join("cache");
+        if symlink(&target, &link).is_err() {
+            return cleanup(&root);
+        }
+        let entry = CacheEntry::new(link.clone(), "k".into());
+        // A private-enough target (0755, ours) is followed, and left at 0755.
+        set_mode(&target, 0o755).unwrap();
+        entry.write(&fresh()).unwrap();
+        assert!(lock_now(&entry).unwrap());
+        assert!(
+            entry
+                .read_fresh(SystemTime::now(), Duration::ZERO)
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(mode(&target).unwrap(), 0o755);
+        // A world-writable target is refused, not "fixed".
+        set_mode(&target, 0o777).unwrap();
+        let message = entry
+            .read_fresh(SystemTime::now(), Duration::ZERO)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("symbolic link"), "{message}");
+        assert!(entry.write(&fresh()).is_err());
+        assert!(lock_now(&entry).is_err());
+        assert_eq!(mode(&target).unwrap(), 0o777);
+        cleanup(&target);
+        cleanup(&root);
+    }
+
+    #[test]
+    fn dangling_symlinks_create_nothing_outside() {
+        let root = scratch("dangling");
+        let cache = root.join("cache");
+        fs::create_dir(&cache).unwrap();
+        let outside = root.join("outside");
+        let entry = CacheEntry::new(cache.clone(), "k".into());
+        if symlink(&outside.join("planted.lock"), &cache.join("k.lock")).is_err() {
+            return cleanup(&root);
+        }
+        fs::create_dir(&outside).unwrap();
+        let message = lock_now(&entry).unwrap_err().to_string();
+        assert!(message.contains("symbolic link"), "{message}");
+        assert!(!outside.join("planted.lock").exists());
+        // A dangling symlink as the cache directory: nothing is created at its target.
+        let linked = root.join("linked-cache");
+        symlink(&root.join("nowhere"), &linked).unwrap();
+        let entry = CacheEntry::new(linked, "k".into());
+        assert!(entry.write(&fresh()).is_err());
+        assert!(lock_now(&entry).is_err());
+        assert!(!root.join("nowhere").exists());
+        // A symlinked entry is refused, and its target is never written through.
+        fs::write(outside.join("victim"), "keep").unwrap();
+        symlink(&outside.join("victim"), &cache.join("e.json")).unwrap();
+        let entry = CacheEntry::new(cache.clone(), "e".into());
+        assert!(entry.read_fresh(SystemTime::now(), Duration::ZERO).is_err());
+        let _ = entry.write(&fresh());
+        assert_eq!(fs::read_to_string(outside.join("victim")).unwrap(), "keep");
+        cleanup(&root);
+    }
+
+    #[test]
+    fn special_files_return_at_once() {
+        let dir = scratch("fifo");
+        let entry = CacheEntry::new(dir.clone(), "k".into());
+        if mkfifo(&entry.path()).is_err() || mkfifo(&dir.join("k.lock")).is_err() {
+            return cleanup(&dir);
+        }
+        let reader = entry.clone();
+        let read = returns_at_once(move || reader.read_fresh(SystemTime::now(), Duration::ZERO));
+        let message = read.unwrap_err().to_string();
+        assert!(message.contains("FIFO"), "{message}");
+        let locker = entry.clone();
+        let message = returns_at_once(move || lock_now(&locker))
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("FIFO"), "{message}");
+        // A directory where the entry or lock belongs.
+        let other = CacheEntry::new(dir.clone(), "d".into());
+        fs::create_dir(other.path()).unwrap();
+        fs::create_dir(dir.join("d.lock")).unwrap();
+        assert!(other.read_fresh(SystemTime::now(), Duration::ZERO).is_err());
+        assert!(lock_now(&other).is_err());
+        cleanup(&dir);
     }
 }

@@ -261,37 +261,36 @@ impl Client {
     }
 
     /// Single flight across processes: a fresh cache entry is used as is; otherwise one
-    /// process (holding the entry's lock) refreshes while the others wait, then read.
+    /// process (holding the entry's lock) refreshes while the others wait, then read. A cache
+    /// that fails the trust check (see `cache`) is neither read nor written: one warning.
     async fn fetch_through_cache(
         &self,
         target: &Target,
         entry: &CacheEntry,
     ) -> Result<Credentials> {
         let margin = self.options.refresh_margin;
-        if let Some(creds) = entry.read_fresh(SystemTime::now(), margin) {
-            return Ok(creds);
-        }
-        let lock = match entry.lock(cache::LOCK_WAIT).await {
-            Ok(lock) => lock,
-            Err(e) => {
-                self.warn(format!(
-                    "credential cache {} is not usable ({e}); continuing without it",
-                    entry.path().display()
-                ));
+        let locked = match entry.read_fresh(SystemTime::now(), margin) {
+            Ok(Some(creds)) => return Ok(creds),
+            Ok(None) => entry.lock(cache::LOCK_WAIT).await,
+            Err(unusable) => Err(unusable),
+        };
+        let fresh = locked.and_then(|locked| {
+            let fresh = locked.read_fresh(SystemTime::now(), margin)?;
+            Ok((locked, fresh))
+        });
+        let locked = match fresh {
+            Ok((_, Some(creds))) => return Ok(creds),
+            Ok((locked, None)) => locked,
+            Err(unusable) => {
+                self.warn(unusable.to_string());
                 return self.resolve(target).await;
             }
         };
-        if let Some(creds) = entry.read_fresh(SystemTime::now(), margin) {
-            return Ok(creds);
-        }
         let creds = self.resolve(target).await?;
-        if let Err(e) = entry.write(&creds) {
-            self.warn(format!(
-                "cannot write the credential cache {} ({e}); continuing without it",
-                entry.path().display()
-            ));
+        if let Err(unusable) = locked.write(&creds) {
+            self.warn(unusable.to_string());
         }
-        drop(lock);
+        drop(locked);
         Ok(creds)
     }
 
