@@ -1,6 +1,7 @@
 //! A small argument parser: `--flag`, `--opt value`, `--opt=value`, positionals.
 //! (A full parser crate would double the start-up work of a program Git runs per request.)
 
+use codecommit_auth::redact::echo;
 use codecommit_auth::{Error, ErrorCode, Result};
 
 /// Parsed command line.
@@ -36,12 +37,12 @@ impl Args {
             if with_value.contains(&name.as_str()) {
                 let value = inline
                     .or_else(|| raw.next())
-                    .ok_or_else(|| usage(&format!("--{name} needs a value")))?;
+                    .ok_or_else(|| usage(&format!("--{} needs a value", echo(&name))))?;
                 args.options.push((name, Some(value)));
             } else if flags.contains(&name.as_str()) && inline.is_none() {
                 args.options.push((name, None));
             } else {
-                return Err(usage(&format!("unknown option --{name}")));
+                return Err(usage(&format!("unknown option --{}", echo(&name))));
             }
         }
         Ok(args)
@@ -74,8 +75,10 @@ pub fn process_args() -> Result<Vec<String>> {
     std::env::args_os()
         .skip(1)
         .map(|a| {
-            a.into_string()
-                .map_err(|a| usage(&format!("argument {a:?} is not valid UTF-8")))
+            a.into_string().map_err(|a| {
+                let shown = echo(&a.to_string_lossy());
+                usage(&format!("argument \"{shown}\" is not valid UTF-8"))
+            })
         })
         .collect()
 }

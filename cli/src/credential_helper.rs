@@ -1,10 +1,11 @@
 //! `git-credential-codecommit get|store|erase`: a drop-in for `aws codecommit
 //! credential-helper`, but it answers only for CodeCommit hosts (anchored allowlist).
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::process::ExitCode;
 
 use codecommit_auth::git_credential::MAX_REQUEST_BYTES;
+use codecommit_auth::redact::{echo, echo_url};
 use codecommit_auth::{Client, ClientOptions, CredentialRequest, Error, ErrorCode, Result};
 
 use crate::args::{Args, usage};
@@ -47,12 +48,10 @@ pub fn run(program: &'static str, raw: impl IntoIterator<Item = String>) -> Exit
 
 fn dispatch(program: &'static str, args: &Args) -> Result<()> {
     if args.flag("help") {
-        print!("{HELP}");
-        return Ok(());
+        return report::out(HELP);
     }
     if args.flag("version") {
-        println!("{program} {}", env!("CARGO_PKG_VERSION"));
-        return Ok(());
+        return report::out(&format!("{program} {}\n", env!("CARGO_PKG_VERSION")));
     }
     let input = read_request()?;
     match args.positionals.as_slice() {
@@ -91,7 +90,12 @@ fn get(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
         refresh_margin: report::refresh_margin()?,
     })?;
     if !client.answers_for(protocol, host) {
-        debug.log(|| format!("{protocol}://{host} is not a CodeCommit endpoint; not answering"));
+        debug.log(|| {
+            format!(
+                "{} is not a CodeCommit endpoint; not answering",
+                echo_url(&format!("{protocol}://{host}"))
+            )
+        });
         return Ok(());
     }
     let at = report::parse_at(args.value("at"))?;
@@ -101,17 +105,13 @@ fn get(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
     debug.log(|| {
         format!(
             "signed for {}{} in {} with {} (profile {}), valid until {}",
-            credential.host(),
-            credential.path(),
-            credential.region(),
-            credential.source(),
-            credential.profile().unwrap_or("-"),
+            echo(credential.host()),
+            echo(credential.path()),
+            echo(credential.region()),
+            echo(&credential.source()),
+            echo(credential.profile().unwrap_or("-")),
             report::rfc3339(credential.expires_at())
         )
     });
-    let reply = credential.git_reply()?;
-    let mut out = std::io::stdout().lock();
-    out.write_all(reply.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::new(ErrorCode::Io, format!("cannot write the reply to git: {e}")))
+    report::out(&credential.git_reply()?)
 }

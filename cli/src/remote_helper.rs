@@ -9,6 +9,7 @@
 use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitCode};
 
+use codecommit_auth::redact::{echo, echo_url};
 use codecommit_auth::{Client, ClientOptions, Error, ErrorCode, Result, Target};
 
 use crate::args::usage;
@@ -37,14 +38,11 @@ pub fn run(raw: Vec<String>) -> ExitCode {
         return credential_helper::run(PROGRAM, raw.into_iter().skip(1));
     }
     match raw.as_slice() {
-        [flag] if flag == "--help" || flag == "-h" => {
-            print!("{HELP}");
-            ExitCode::SUCCESS
-        }
-        [flag] if flag == "--version" => {
-            println!("{PROGRAM} {}", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
-        }
+        [flag] if flag == "--help" || flag == "-h" => done(report::out(HELP)),
+        [flag] if flag == "--version" => done(report::out(&format!(
+            "{PROGRAM} {}\n",
+            env!("CARGO_PKG_VERSION")
+        ))),
         [name, url] => match exec_git(name, url) {
             Ok(never) => match never {},
             Err(error) => report::fail(PROGRAM, &error),
@@ -56,6 +54,13 @@ pub fn run(raw: Vec<String>) -> ExitCode {
     }
 }
 
+fn done(result: Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => report::fail(PROGRAM, &error),
+    }
+}
+
 /// Replaces this process with `git remote-http(s) NAME PLAIN-URL`; returns only on error.
 fn exec_git(name: &str, url: &str) -> Result<std::convert::Infallible> {
     let debug = Debug::new(PROGRAM, false);
@@ -64,10 +69,12 @@ fn exec_git(name: &str, url: &str) -> Result<std::convert::Infallible> {
     let plain_url = target.plain_url();
     debug.log(|| {
         format!(
-            "{url} -> {plain_url} (region {}, profile {}, {})",
-            target.region,
-            target.profile.name(),
-            target.profile.describe_source()
+            "{} -> {} (region {}, profile {}, {})",
+            echo_url(url),
+            echo_url(&plain_url),
+            echo(&target.region),
+            echo(target.profile.name()),
+            echo(&target.profile.describe_source())
         )
     });
     let helper = helper_command(&target)?;
@@ -79,8 +86,10 @@ fn exec_git(name: &str, url: &str) -> Result<std::convert::Infallible> {
     let mut git = Command::new("git");
     git.arg(transport).arg(name).arg(&plain_url);
     git.env("GIT_TERMINAL_PROMPT", "0");
+    let start = config_count()?;
     inject_config(
         &mut git,
+        start,
         &[
             ("credential.helper", ""),
             ("credential.helper", &helper),
@@ -109,12 +118,39 @@ fn helper_command(target: &Target) -> Result<String> {
     Ok(command)
 }
 
-/// Appends config entries after any the caller already passes through the environment.
-fn inject_config(command: &mut Command, entries: &[(&str, &str)]) {
-    let start: usize = std::env::var("GIT_CONFIG_COUNT")
+/// Most `GIT_CONFIG_COUNT` we accept. Git refuses a count whose keys are missing anyway;
+/// a bound keeps `start + i` far from overflow (in release builds it would wrap, and the
+/// entry that clears other credential helpers would fall outside the count).
+const MAX_GIT_CONFIG_COUNT: usize = 100_000;
+
+/// The `GIT_CONFIG_COUNT` git already passes us (0 when unset).
+fn config_count() -> Result<usize> {
+    let Ok(value) = std::env::var("GIT_CONFIG_COUNT") else {
+        return Ok(0);
+    };
+    if value.trim().is_empty() {
+        return Ok(0);
+    }
+    value
+        .trim()
+        .parse::<usize>()
         .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
+        .filter(|n| *n <= MAX_GIT_CONFIG_COUNT)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                format!(
+                    "GIT_CONFIG_COUNT=\"{}\" is not a count of git config entries (0 to \
+                     {MAX_GIT_CONFIG_COUNT}); unset it or fix it",
+                    echo(&value)
+                ),
+            )
+        })
+}
+
+/// Appends config entries after the `start` ones the caller already passes through the
+/// environment.
+fn inject_config(command: &mut Command, start: usize, entries: &[(&str, &str)]) {
     for (i, (key, value)) in entries.iter().enumerate() {
         command.env(format!("GIT_CONFIG_KEY_{}", start + i), key);
         command.env(format!("GIT_CONFIG_VALUE_{}", start + i), value);

@@ -1,8 +1,11 @@
-//! How the programs end: one-line errors on stderr, stable exit statuses, no backtraces.
+//! How the programs end: one-line errors on stderr, stable exit statuses, no backtraces,
+//! and no panic when git (or `| head`) closes stdout or stderr.
 
+use std::io::Write;
 use std::process::ExitCode;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
+use codecommit_auth::redact::{echo, sanitize_message};
 use codecommit_auth::{Error, ErrorCode, Result};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -10,21 +13,68 @@ use time::format_description::well_known::Rfc3339;
 /// Exit status for usage errors.
 pub const EXIT_USAGE: u8 = 2;
 
-/// Replaces the default panic output (which can include a backtrace) with one line.
+/// Start of the message of an error that means "stdout is gone": exit 23 without a word
+/// (the reader left on purpose, as `| head` does).
+const STDOUT_CLOSED: &str = "standard output is closed";
+
+/// Largest `CODECOMMIT_AUTH_REFRESH_MARGIN`: a margin of a year already means "always
+/// refresh", and larger ones would overflow time arithmetic.
+const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(366 * 24 * 3600);
+
+/// Replaces the default panic output (which can include a backtrace, even several screens
+/// of one with RUST_BACKTRACE=1) with one line, and exits 24 (INTERNAL) at once.
 pub fn install_panic_hook(program: &'static str) {
     std::panic::set_hook(Box::new(move |info| {
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        // `print!` panics when stdout is closed; that is an I/O failure, not a bug.
+        if payload.starts_with("failed printing to std") {
+            std::process::exit(ErrorCode::Io.as_i32());
+        }
         let place = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("{program}: internal error{place}; please report this bug");
+        let _ = writeln!(
+            std::io::stderr(),
+            "{program}: error: internal error (code 24 INTERNAL){place}; please report this bug"
+        );
+        std::process::exit(ErrorCode::Internal.as_i32());
     }));
+}
+
+/// Writes program output to stdout; a closed stdout is an `Io` error that [`fail`] turns
+/// into a silent exit 23.
+pub fn out(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Error::new(ErrorCode::Io, format!("{STDOUT_CLOSED}: {e}")))
+}
+
+/// One line on stderr; a closed stderr is ignored here (the exit status still tells).
+fn err_line(line: &str) -> std::io::Result<()> {
+    let mut stderr = std::io::stderr().lock();
+    stderr
+        .write_all(format!("{line}\n").as_bytes())
+        .and_then(|()| stderr.flush())
 }
 
 /// Prints `program: error: message` and returns the error's exit status.
 pub fn fail(program: &str, error: &Error) -> ExitCode {
-    eprintln!("{program}: error: {}", error.message());
-    ExitCode::from(exit_status(error))
+    let io = ExitCode::from(ErrorCode::Io.as_i32() as u8);
+    if error.code() == ErrorCode::Io && error.message().starts_with(STDOUT_CLOSED) {
+        return io;
+    }
+    match err_line(&format!("{program}: error: {}", error.message())) {
+        Ok(()) => ExitCode::from(exit_status(error)),
+        Err(_) => io,
+    }
 }
 
 /// The exit status for an error: its stable code, or 2 for usage errors.
@@ -36,14 +86,18 @@ pub fn exit_status(error: &Error) -> u8 {
     }
 }
 
-/// Prints the client's warnings (e.g. an unusable cache), one line each.
+/// Prints the client's warnings (e.g. an unusable cache), one clean line each.
 pub fn warnings(program: &str, client: &codecommit_auth::Client) {
     for warning in client.take_warnings() {
-        eprintln!("{program}: warning: {warning}");
+        let _ = err_line(&format!(
+            "{program}: warning: {}",
+            sanitize_message(&warning)
+        ));
     }
 }
 
-/// Debug lines go to stderr when `--debug` or `CODECOMMIT_AUTH_DEBUG=1`; never secrets.
+/// Debug lines go to stderr when `--debug` or `CODECOMMIT_AUTH_DEBUG=1`; never secrets,
+/// never control characters, never more than one capped line.
 pub struct Debug {
     program: &'static str,
     on: bool,
@@ -60,26 +114,35 @@ impl Debug {
 
     pub fn log(&self, message: impl FnOnce() -> String) {
         if self.on {
-            eprintln!("{}: debug: {}", self.program, message());
+            let line = sanitize_message(&message());
+            let _ = err_line(&format!("{}: debug: {line}", self.program));
         }
     }
 }
 
-/// `CODECOMMIT_AUTH_REFRESH_MARGIN` (seconds), or the default of 10 minutes.
-pub fn refresh_margin() -> Result<std::time::Duration> {
-    match std::env::var("CODECOMMIT_AUTH_REFRESH_MARGIN") {
-        Ok(v) if !v.trim().is_empty() => v
-            .trim()
-            .parse()
-            .map(std::time::Duration::from_secs)
-            .map_err(|_| {
-                Error::new(
-                    ErrorCode::InvalidArgument,
-                    format!("CODECOMMIT_AUTH_REFRESH_MARGIN={v:?} is not a number of seconds"),
-                )
-            }),
-        _ => Ok(codecommit_auth::client::DEFAULT_REFRESH_MARGIN),
+/// `CODECOMMIT_AUTH_REFRESH_MARGIN` (seconds), or the default of 10 minutes. Huge values
+/// saturate at a year instead of overflowing the expiry arithmetic.
+pub fn refresh_margin() -> Result<Duration> {
+    let Ok(v) = std::env::var("CODECOMMIT_AUTH_REFRESH_MARGIN") else {
+        return Ok(codecommit_auth::client::DEFAULT_REFRESH_MARGIN);
+    };
+    let digits = v.trim();
+    if digits.is_empty() {
+        return Ok(codecommit_auth::client::DEFAULT_REFRESH_MARGIN);
     }
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            format!(
+                "CODECOMMIT_AUTH_REFRESH_MARGIN=\"{}\" is not a whole number of seconds \
+                 (for example 600); fix or unset it",
+                echo(&v)
+            ),
+        ));
+    }
+    // Only digits: a parse failure is an overflow, which saturates like a large value.
+    let secs = digits.parse::<u64>().unwrap_or(u64::MAX);
+    Ok(Duration::from_secs(secs).min(MAX_REFRESH_MARGIN))
 }
 
 /// Parses `--at` (RFC 3339, e.g. 2026-01-02T03:04:05Z).
@@ -95,7 +158,9 @@ pub fn parse_at(value: Option<&str>) -> Result<Option<SystemTime>> {
                     Error::new(
                         ErrorCode::InvalidArgument,
                         format!(
-                            "--at {v:?} is not an RFC 3339 time in the years 0000 to 9999 (example: 2026-01-02T03:04:05Z)"
+                            "--at \"{}\" is not an RFC 3339 time in the years 0000 to 9999 \
+                             (example: 2026-01-02T03:04:05Z)",
+                            echo(v)
                         ),
                     )
                 })

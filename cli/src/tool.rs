@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use codecommit_auth::redact::{echo, echo_url};
 use codecommit_auth::{Client, ClientOptions, GitCredential, Result};
 use serde_json::json;
 
@@ -45,19 +46,16 @@ pub fn run(raw: impl IntoIterator<Item = String>) -> ExitCode {
 
 fn dispatch(args: &Args) -> Result<()> {
     if args.flag("help") {
-        print!("{HELP}");
-        return Ok(());
+        return report::out(HELP);
     }
     if args.flag("version") {
-        println!("{PROGRAM} {}", env!("CARGO_PKG_VERSION"));
-        return Ok(());
+        return report::out(&format!("{PROGRAM} {}\n", env!("CARGO_PKG_VERSION")));
     }
     let positionals: Vec<&str> = args.positionals.iter().map(String::as_str).collect();
     match positionals.as_slice() {
         ["url", remote] => {
             let credential = sign(args, remote)?;
-            println!("{}", credential.url().expose());
-            Ok(())
+            report::out(&format!("{}\n", credential.url().expose()))
         }
         ["credential", remote] => credential(args, remote),
         ["doctor"] => doctor(args, None),
@@ -91,8 +89,7 @@ fn sign(args: &Args, remote: &str) -> Result<GitCredential> {
 fn credential(args: &Args, remote: &str) -> Result<()> {
     let credential = sign(args, remote)?;
     if !args.flag("json") {
-        print!("{}", credential.git_reply()?);
-        return Ok(());
+        return report::out(&credential.git_reply()?);
     }
     let expires_unix = credential
         .expires_at()
@@ -109,45 +106,54 @@ fn credential(args: &Args, remote: &str) -> Result<()> {
         "region": credential.region(),
         "profile": credential.profile(),
     });
-    println!("{value}");
-    Ok(())
+    report::out(&format!("{value}\n"))
 }
 
-/// Shows what would be used, resolving credentials for real, but prints no secret.
+/// Shows what would be used, resolving credentials for real, but prints no secret. Every
+/// value is echoed (escaped, capped): the remote may be a signed URL, the profile name may
+/// come from a hostile AWS_PROFILE.
 fn doctor(args: &Args, remote: Option<&str>) -> Result<()> {
     let client = client(args)?;
     let remote = remote.unwrap_or("codecommit://doctor-check");
     let target = client.target(remote)?;
-    println!("remote:            {remote}");
-    println!("repository:        {}", target.remote.repository);
-    println!(
-        "profile:           {}{}",
-        target.profile.name(),
-        if target.profile.is_explicit() {
-            " (explicit)"
-        } else {
-            ""
-        }
-    );
-    println!("region:            {}", target.region);
-    println!("url:               {}", target.plain_url());
-    println!("signed host:       {}", target.sign_host);
-    println!("credential source: {}", target.profile.describe_source());
+    let explicit = if target.profile.is_explicit() {
+        " (explicit)"
+    } else {
+        ""
+    };
+    report::out(&lines([
+        ("remote", echo_url(remote)),
+        ("repository", echo(&target.remote.repository)),
+        (
+            "profile",
+            format!("{}{explicit}", echo(target.profile.name())),
+        ),
+        ("region", echo(&target.region)),
+        ("url", echo_url(&target.plain_url())),
+        ("signed host", echo(&target.sign_host)),
+        ("credential source", echo(&target.profile.describe_source())),
+    ]))?;
     let creds = client.credentials_blocking(&target)?;
-    println!("access key id:     {}", mask(creds.access_key_id()));
-    println!(
-        "session token:     {}",
-        if creds.session_token().is_some() {
-            "yes"
-        } else {
-            "no"
-        }
-    );
-    match creds.expiry() {
-        Some(expiry) => println!("expires:           {}", report::rfc3339(expiry)),
-        None => println!("expires:           never (long-term keys)"),
-    }
-    Ok(())
+    let token = if creds.session_token().is_some() {
+        "yes"
+    } else {
+        "no"
+    };
+    let expires = match creds.expiry() {
+        Some(expiry) => report::rfc3339(expiry),
+        None => "never (long-term keys)".to_owned(),
+    };
+    report::out(&lines([
+        ("access key id", echo(&mask(creds.access_key_id()))),
+        ("session token", token.to_owned()),
+        ("expires", expires),
+    ]))
+}
+
+/// `key:   value` lines, values aligned.
+fn lines<const N: usize>(rows: [(&str, String); N]) -> String {
+    rows.map(|(key, value)| format!("{:<19}{value}\n", format!("{key}:")))
+        .concat()
 }
 
 /// `****************ABCD`, like `aws configure list`.

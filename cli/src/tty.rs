@@ -5,6 +5,7 @@ use std::fs::OpenOptions;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::sync::Arc;
 
+use codecommit_auth::redact::{echo, shell_quote};
 use codecommit_auth::{Error, ErrorCode, MfaPrompt, MfaRequest, Result, SharedMfaPrompt};
 
 /// Asks on `/dev/tty`.
@@ -25,7 +26,9 @@ impl MfaPrompt for TerminalPrompt {
                     "profile {} needs an MFA code for {} but there is no terminal to ask on. Run \
                      `aws sts get-caller-identity --profile {}` in a terminal once: the session \
                      it caches in ~/.aws/cli/cache is then used until it expires",
-                    request.profile, request.serial, request.profile
+                    echo(&request.profile),
+                    echo(&request.serial),
+                    shell_quote(&request.profile)
                 ),
             )
         })?;
@@ -35,7 +38,8 @@ impl MfaPrompt for TerminalPrompt {
         write!(
             writer,
             "MFA code for {} (profile {}): ",
-            request.serial, request.profile
+            echo(&request.serial),
+            echo(&request.profile)
         )
         .map_err(io_error)?;
         writer.flush().map_err(io_error)?;
