@@ -174,24 +174,48 @@ def test_unwritable_cache_degrades_with_a_warning(sts_endpoint, role_env):
     assert len(warnings) == 1 and "cache" in warnings[0]
 
 
+PAUSE_ENV = "CODECOMMIT_AUTH_TEST_PAUSE_BEFORE_RENAME"  # test-only hook in core/src/cache.rs
+
+
+def wait_for(predicate, what: str, limit: float = 60.0):
+    """Polls `predicate` until it returns something truthy; fails (never hangs) after `limit` s."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        time.sleep(0.01)
+    pytest.fail(f"gave up waiting for {what}")
+
+
 def test_kill_during_refresh_leaves_no_broken_cache(sts_endpoint, role_env):
+    """SIGKILL while the refreshed entry is being written (temp file complete, rename not yet
+    done, held there by the test-only pause): the old entry stays whole and is then replaced."""
     repo = sts_endpoint.add_repo().name
-    for delay in [0.0, 0.005, 0.01, 0.02, 0.04, 0.08]:
-        for entry in cache_dir(role_env).glob("*.json") if cache_dir(role_env).exists() else []:
-            entry.unlink()
-        request = f"protocol=http\nhost={sts_endpoint.host}\npath=v1/repos/{repo}\n\n"
-        proc = subprocess.Popen([str(BIN_DIR / "git-credential-codecommit"), "--profile", "deployer",
-                                 "--region", REGION, "get"], env=role_env, stdin=subprocess.PIPE,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert credential_get(role_env, repo).returncode == 0
+    old = seed_cache(role_env, dt.timedelta(minutes=1))  # within the margin: must be refreshed
+    old_text = old.read_text()
+    request = f"protocol=http\nhost={sts_endpoint.host}\npath=v1/repos/{repo}\n\n"
+    proc = subprocess.Popen([str(BIN_DIR / "git-credential-codecommit"), "--profile", "deployer",
+                             "--region", REGION, "get"], env={**role_env, PAUSE_ENV: "30000"},
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
         proc.stdin.write(request.encode())
         proc.stdin.close()
-        time.sleep(delay)
+        temp = wait_for(lambda: list(cache_dir(role_env).glob(f".{old.stem}.*.tmp")), "the temp file")
+        assert len(sts_endpoint.sts_calls("assume_role")) == 2, "killed before the refresh"
+    finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        for entry in cache_dir(role_env).glob("*.json") if cache_dir(role_env).exists() else []:
-            json.loads(entry.read_text())  # never half-written
+    assert proc.returncode == -signal.SIGKILL
+    assert old.read_text() == old_text, "the entry changed before the rename"
+    assert json.loads(temp[0].read_text())["Credentials"]["AccessKeyId"].startswith("ASIA")
+    # The next process is not stuck behind the dead one's lock and replaces the old entry.
     reply = credential_get(role_env, repo)
     assert reply.returncode == 0, reply.stderr
+    assert len(sts_endpoint.sts_calls("assume_role")) == 3
+    assert old.read_text() != old_text
+    json.loads(old.read_text())
 
 
 def run_in_pty(args: list[str], env: dict[str, str], answer: str, timeout: float = 60) -> tuple[int, str]:
