@@ -327,7 +327,7 @@ def config_cases(tmp: Path) -> list[Config]:
         Config("unterminated-section", "[profile dev\nregion = us-east-1\n", ("credential", "codecommit://dev@r"), 14,
                "must end with ']'"),
         Config("property-without-name", "[profile dev]\n= x\n", ("credential", "codecommit://dev@r"), 14, "line 2"),
-        Config("binary-garbage", b"\x00\x01\xff\xfe[\n", ("credential", "codecommit://dev@r"), 13, '"dev"'),
+        Config("binary-garbage", b"\x00\x01\xff\xfe[\n", ("credential", "codecommit://dev@r"), 14, "not valid UTF-8"),
         Config("1mb-line", "[default]\nregion = us-east-1\nx = " + "a" * (1 << 20) + "\n", ("url", "codecommit://r"), 0),
         Config("20000-profiles-last", _many_profiles(20_000), ("url", "codecommit://p19999@r"), 0),
         Config("20000-profiles-unknown", _many_profiles(20_000), ("url", "codecommit://nope@r"), 13, "and 19980 more"),

@@ -147,10 +147,10 @@ fn userinfo_ranges(word: &str) -> Vec<(usize, usize)> {
     if ranges.is_empty() && !lower.contains("://") {
         // `user:password@host`, as in an endpoint override without a scheme.
         let end = authority_end(&lower, 0, false);
-        if let Some(at) = last_at(&lower[..end]) {
-            if word[..at].contains(':') {
-                ranges.push((0, at));
-            }
+        if let Some(at) = last_at(&lower[..end])
+            && word[..at].contains(':')
+        {
+            ranges.push((0, at));
         }
     }
     ranges.sort_unstable();
