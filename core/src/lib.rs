@@ -19,10 +19,15 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod git_credential;
+pub mod limits;
 mod mfa;
+pub mod platform;
+mod process;
 pub mod provider;
+pub mod redact;
 pub mod remote;
 mod runtime;
+mod sdk;
 pub mod sign;
 
 pub use client::{
