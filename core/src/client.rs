@@ -15,6 +15,11 @@ use crate::remote::{self, Remote};
 use crate::runtime;
 use crate::sign::{self, SIGNATURE_VALIDITY, SigningRequest};
 
+pub mod arguments;
+mod single_flight;
+
+use single_flight::SingleFlight;
+
 /// Default time before expiry at which temporary credentials are refreshed.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(10 * 60);
 
@@ -94,9 +99,14 @@ impl Default for ClientOptions {
 pub struct Client {
     options: ClientOptions,
     trusted: Option<Endpoint>,
-    memo: Mutex<HashMap<(String, bool), Credentials>>,
+    memo: Mutex<HashMap<MemoKey, Credentials>>,
+    /// Resolutions in flight, by memo key: concurrent requests for one profile share one.
+    flights: SingleFlight<MemoKey, Result<Credentials>>,
     warnings: Mutex<Vec<String>>,
 }
+
+/// A profile as the memo knows it: its name, and whether it was named explicitly.
+type MemoKey = (String, bool);
 
 /// Everything known about a remote before credentials are fetched.
 pub struct Target {
@@ -122,11 +132,15 @@ impl Target {
 
 impl Client {
     pub fn new(options: ClientOptions) -> Result<Client> {
+        check_options(&options)?;
         let endpoint = options.endpoint.clone().or_else(|| {
             std::env::var(ENDPOINT_ENV)
                 .ok()
                 .filter(|v| !v.trim().is_empty())
         });
+        if let Some(endpoint) = &endpoint {
+            arguments::check_len("endpoint", endpoint, arguments::HOST_MAX)?;
+        }
         let trusted = endpoint
             .as_deref()
             .map(Endpoint::parse_override)
@@ -138,6 +152,7 @@ impl Client {
             options,
             trusted,
             memo: Mutex::new(HashMap::new()),
+            flights: SingleFlight::new(),
             warnings: Mutex::new(Vec::new()),
         })
     }
@@ -250,7 +265,22 @@ impl Client {
             .cloned()
     }
 
+    /// Single flight inside this process: concurrent requests for one profile share one
+    /// resolution (and its error, which is not remembered: the next request tries again).
     async fn fetch_credentials(&self, target: &Target) -> Result<Credentials> {
+        let key = memo_key(&target.profile);
+        self.flights
+            .run(key, || async {
+                // A flight that ended just before this one started may have left them.
+                match self.ready_credentials(target) {
+                    Some(creds) => Ok(creds),
+                    None => self.fetch_and_remember(target).await,
+                }
+            })
+            .await
+    }
+
+    async fn fetch_and_remember(&self, target: &Target) -> Result<Credentials> {
         let creds = match self.cache_entry(&target.profile) {
             Some(entry) => self.fetch_through_cache(target, &entry).await?,
             None => self.resolve(target).await?,
@@ -326,7 +356,18 @@ impl Client {
     }
 }
 
-fn memo_key(profile: &ProfileContext) -> (String, bool) {
+/// Absurdly long options are refused before anything else looks at them.
+fn check_options(options: &ClientOptions) -> Result<()> {
+    if let Some(profile) = &options.profile {
+        arguments::check_len("profile name", profile, arguments::PROFILE_MAX)?;
+    }
+    if let Some(region) = &options.region {
+        arguments::check_region_len(region)?;
+    }
+    Ok(())
+}
+
+fn memo_key(profile: &ProfileContext) -> MemoKey {
     (profile.name().to_owned(), profile.is_explicit())
 }
 
@@ -368,6 +409,17 @@ pub fn sign(
     path: &str,
     at: SystemTime,
 ) -> Result<GitCredential> {
+    arguments::check_len("access key id", access_key_id, arguments::ACCESS_KEY_ID_MAX)?;
+    arguments::check_len(
+        "secret access key",
+        secret_access_key,
+        arguments::SECRET_ACCESS_KEY_MAX,
+    )?;
+    if let Some(token) = session_token {
+        arguments::check_len("session token", token, arguments::SESSION_TOKEN_MAX)?;
+    }
+    arguments::check_len("host", host, arguments::HOST_MAX)?;
+    arguments::check_region_len(region)?;
     endpoint::validate_region(region)?;
     let endpoint = Endpoint::parse_override(host)?;
     if access_key_id.is_empty() || secret_access_key.is_empty() {
