@@ -254,6 +254,23 @@ def test_refresh_margin_overflow_saturates(env, tmp_path, value):
         assert "panicked" not in proc.stderr and "backtrace" not in proc.stderr
 
 
+def test_refresh_margin_overflow_with_a_cached_role_session(sts_endpoint, env):
+    # The margin meets a cached session's expiry: `expiry <= now + margin` must not overflow.
+    Path(env["AWS_CONFIG_FILE"]).write_text(
+        "[profile base]\nregion = us-east-1\n"
+        "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/deployer\nsource_profile = base\n"
+        "region = us-east-1\n")
+    Path(env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(
+        "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n")
+    env = {**env, "AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url, "CODE_COMMIT_ENDPOINT": sts_endpoint.url}
+    first = run([TOOL, "url", "codecommit://role@demo"], env)
+    assert first.returncode == 0, first.stderr
+    for value in ["18446744073709551615", "9223372036854775808", "99999999999999999999999"]:
+        proc = run([TOOL, "url", "codecommit://role@demo"], {**env, "CODECOMMIT_AUTH_REFRESH_MARGIN": value})
+        assert proc.returncode == 0, proc.stderr
+        assert "panicked" not in proc.stderr and "backtrace" not in proc.stderr
+
+
 def test_refresh_margin_not_a_number_is_refused(env):
     proc = run([TOOL, "url", "codecommit://demo"], {**env, "CODECOMMIT_AUTH_REFRESH_MARGIN": "-1\x1b"})
     assert proc.returncode == 22 and "CODECOMMIT_AUTH_REFRESH_MARGIN" in proc.stderr
