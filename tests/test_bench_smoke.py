@@ -1,4 +1,5 @@
-"""Keeps `./x bench` working: one tiny iteration of the side-by-side comparison.
+"""Keeps `./x bench` working (run by `./x bench`, not `./x test`): one tiny iteration of the
+side-by-side comparison.
 No timing is asserted; the table's shape and the tools it ran are."""
 
 from __future__ import annotations
