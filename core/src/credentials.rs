@@ -139,7 +139,10 @@ pub(crate) fn validate(
 ) -> Result<Credentials> {
     let fields = [
         ("access key id", Some(creds.access_key_id())),
-        ("secret access key", Some(creds.secret_access_key().expose())),
+        (
+            "secret access key",
+            Some(creds.secret_access_key().expose()),
+        ),
         ("session token", creds.session_token().map(Secret::expose)),
     ];
     let problem = if creds.access_key_id().is_empty() || creds.secret_access_key.expose().is_empty()
@@ -149,7 +152,9 @@ pub(crate) fn validate(
         .iter()
         .find(|(_, v)| v.is_some_and(|v| v.chars().any(char::is_control)))
     {
-        Some(format!("a {name} containing control characters or line breaks"))
+        Some(format!(
+            "a {name} containing control characters or line breaks"
+        ))
     } else if creds.expiry.is_some_and(|e| e <= now) {
         Some("credentials that have already expired".to_owned())
     } else {

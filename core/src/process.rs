@@ -240,9 +240,7 @@ async fn run(profile: &str, command: &str, timeout: Duration, limit: u64) -> Res
             ),
         ));
     }
-    Ok(Output {
-        stdout: take(&out),
-    })
+    Ok(Output { stdout: take(&out) })
 }
 
 fn shared() -> Arc<Mutex<Vec<u8>>> {
@@ -303,10 +301,7 @@ fn check_stream(
     };
     Err(Error::new(
         ErrorCode::CredentialSource,
-        format!(
-            "credential_process of profile \"{}\" {why}",
-            echo(profile)
-        ),
+        format!("credential_process of profile \"{}\" {why}", echo(profile)),
     ))
 }
 
@@ -334,8 +329,8 @@ fn parse(profile: &str, output: &Output) -> Result<Credentials> {
             ),
         )
     };
-    let json: Value = serde_json::from_slice(&output.stdout)
-        .map_err(|e| bad(&format!("invalid JSON ({e})")))?;
+    let json: Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| bad(&format!("invalid JSON ({e})")))?;
     let Some(object) = json.as_object() else {
         return Err(bad("JSON that is not an object"));
     };
@@ -385,7 +380,8 @@ mod tests {
             (r"a\ b", &["a b"]),
             ("a '' b", &["a", "", "b"]),
             ("a#b # c", &["a#b", "#", "c"]),
-            ("x$(touch y)", &["x$(touch y)"]),
+            // No shell: `$(...)` is two plain words, never run.
+            ("x$(touch y)", &["x$(touch", "y)"]),
             ("", &[]),
         ];
         for (input, words) in cases {
@@ -418,7 +414,10 @@ mod tests {
             let out = Output {
                 stdout: bad.as_bytes().to_vec(),
             };
-            assert_eq!(parse("p", &out).unwrap_err().code(), ErrorCode::CredentialSource);
+            assert_eq!(
+                parse("p", &out).unwrap_err().code(),
+                ErrorCode::CredentialSource
+            );
         }
     }
 
@@ -460,7 +459,10 @@ mod tests {
             Duration::from_secs(60),
         )
         .unwrap();
-        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), r#"{"Version": 1}"#);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            r#"{"Version": 1}"#
+        );
     }
 
     #[test]
@@ -479,10 +481,17 @@ mod tests {
 
     #[test]
     fn stderr_is_relayed_escaped() {
-        let err = run_sh("printf 'bad\\033[31m news' >&2; exit 3", Duration::from_secs(60))
-            .err()
-            .unwrap();
-        assert!(err.message().contains("exited with status 3"), "{}", err.message());
+        let err = run_sh(
+            "printf 'bad\\033[31m news' >&2; exit 3",
+            Duration::from_secs(60),
+        )
+        .err()
+        .unwrap();
+        assert!(
+            err.message().contains("exited with status 3"),
+            "{}",
+            err.message()
+        );
         assert!(!err.message().contains('\u{1b}'));
         assert!(err.message().contains("news"));
     }

@@ -571,16 +571,16 @@ impl ProfileContext {
     fn check_token_files(&self) -> Result<()> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         if let (Some(file), Some(_)) = (var("AWS_WEB_IDENTITY_TOKEN_FILE"), var("AWS_ROLE_ARN")) {
-            check_token_file(Path::new(&file), "AWS_WEB_IDENTITY_TOKEN_FILE", false)?;
+            check_token_file(Path::new(&file), "AWS_WEB_IDENTITY_TOKEN_FILE", &self.name)?;
         }
         let mut seen: Vec<&str> = Vec::new();
         let mut name = self.name.as_str();
         while let Some(profile) = self.set.get_profile(name) {
             if let Some(file) = non_empty(profile, "web_identity_token_file") {
-                check_token_file(Path::new(file), "web_identity_token_file", false)?;
+                check_token_file(Path::new(file), "web_identity_token_file", name)?;
             }
             if let Some(path) = sso_token_path(profile) {
-                check_token_file(&path, "SSO token cache file", true)?;
+                check_token_file(&path, "SSO token cache file", name)?;
             }
             seen.push(name);
             match non_empty(profile, "source_profile") {
@@ -748,7 +748,11 @@ fn provider_config(region: Option<String>) -> ProviderConfig {
 
 /// The path named by `var` (with aws-config's `~/` expansion), else `~/<default>`.
 fn config_path(var: &str, default: &str) -> Option<PathBuf> {
-    let home = || std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    let home = || {
+        std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from)
+    };
     match std::env::var(var).ok().filter(|v| !v.is_empty()) {
         Some(v) if v == "~" => home(),
         Some(v) => match v.strip_prefix("~/").or_else(|| v.strip_prefix("~\\")) {
@@ -786,9 +790,10 @@ fn read_config_file(path: &Path) -> Result<Option<Vec<u8>>> {
     Ok(Some(bytes))
 }
 
-/// A token file aws-config will read: a regular file of at most [`CREDENTIALS_MAX`].
-/// `optional`: a missing file is for aws-config to report (SSO: "run aws sso login").
-fn check_token_file(path: &Path, what: &str, optional: bool) -> Result<()> {
+/// A token file aws-config will read for `profile`: a regular file of at most
+/// [`CREDENTIALS_MAX`]. A missing file is left to aws-config, whose error says what to do
+/// (SSO: "run aws sso login").
+fn check_token_file(path: &Path, what: &str, profile: &str) -> Result<()> {
     let checked = platform::open_regular(path, true).and_then(|file| {
         let len = file.metadata()?.len();
         if len > CREDENTIALS_MAX {
@@ -798,11 +803,13 @@ fn check_token_file(path: &Path, what: &str, optional: bool) -> Result<()> {
     });
     match checked {
         Ok(()) => Ok(()),
-        Err(ReadError::Io(e)) if optional && e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(Error::new(
             ErrorCode::CredentialSource,
             format!(
-                "cannot use the {what} {}: {e}; it must be a regular file of at most {}",
+                "profile \"{}\": cannot use the {what} {}: {e}; it must be a regular file of \
+                 at most {}",
+                echo(profile),
                 echo(&path.to_string_lossy()),
                 limits::describe(CREDENTIALS_MAX)
             ),
@@ -850,7 +857,9 @@ fn base_process(profile: &Profile) -> Option<&str> {
 }
 
 fn missing_source_profile(from: Option<&str>, name: &str) -> Error {
-    let from = from.map_or(String::new(), |f| format!(" (the source_profile of \"{}\")", echo(f)));
+    let from = from.map_or(String::new(), |f| {
+        format!(" (the source_profile of \"{}\")", echo(f))
+    });
     Error::new(
         ErrorCode::UnknownProfile,
         format!(

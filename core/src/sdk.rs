@@ -44,7 +44,9 @@ pub(crate) fn operation_timeout() -> Duration {
 
 fn parse_timeout(raw: &str) -> Option<Duration> {
     let secs: u64 = raw.trim().parse().ok()?;
-    (1..=3600).contains(&secs).then(|| Duration::from_secs(secs))
+    (1..=3600)
+        .contains(&secs)
+        .then(|| Duration::from_secs(secs))
 }
 
 /// One HTTPS client configuration for every AWS call (rustls with ring: one TLS stack), with
@@ -265,7 +267,10 @@ mod tests {
     fn too_large_names_host_and_limit() {
         let err = BodyError::TooLarge(CREDENTIALS_MAX).into_connector_error("sts.example.com");
         let text = error_chain(&err);
-        assert!(text.contains("sts.example.com") && text.contains("1 MiB"), "{text}");
+        assert!(
+            text.contains("sts.example.com") && text.contains("1 MiB"),
+            "{text}"
+        );
     }
 
     #[test]
