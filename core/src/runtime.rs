@@ -7,9 +7,9 @@
 
 use std::future::Future;
 use std::pin::pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
-use std::thread::{self, Thread};
+use std::thread;
 
 use tokio::runtime::Runtime;
 
@@ -59,23 +59,43 @@ where
     Ok(runtime.block_on(future))
 }
 
-struct ThreadWaker(Thread);
+/// Wakes `poll_here` through a flag and a condition variable rather than `thread::current()`:
+/// on a thread Rust did not start (a C program's main thread), the first `thread::current()`
+/// allocates a handle kept for the thread's life behind a tagged pointer, which valgrind
+/// reports as "possibly lost" in every C program that uses the library.
+#[derive(Default)]
+struct FlagWaker {
+    woken: Mutex<bool>,
+    signal: Condvar,
+}
 
-impl Wake for ThreadWaker {
+impl FlagWaker {
+    fn wait(&self) {
+        let mut woken = self.woken.lock().unwrap_or_else(|p| p.into_inner());
+        while !*woken {
+            woken = self.signal.wait(woken).unwrap_or_else(|p| p.into_inner());
+        }
+        *woken = false;
+    }
+}
+
+impl Wake for FlagWaker {
     fn wake(self: Arc<Self>) {
-        self.0.unpark();
+        *self.woken.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.signal.notify_one();
     }
 }
 
 /// Polls a runtime-free future to completion on this thread.
 pub(crate) fn poll_here<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
-    let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
+    let flag = Arc::new(FlagWaker::default());
+    let waker = Waker::from(Arc::clone(&flag));
     let mut cx = Context::from_waker(&waker);
     loop {
         match future.as_mut().poll(&mut cx) {
             Poll::Ready(value) => return value,
-            Poll::Pending => thread::park(),
+            Poll::Pending => flag.wait(),
         }
     }
 }
