@@ -74,14 +74,20 @@ impl ProfileContext {
                 ".aws/credentials",
             ),
         ] {
-            let Some(path) = config_path(var, default) else {
-                continue;
+            let read = match config_path(var, default) {
+                Some(path) => read_config_file(&path)?.map(|bytes| (path, bytes)),
+                None => None,
             };
-            if let Some(bytes) = read_config_file(&path)? {
-                let key = path.to_string_lossy().into_owned();
-                contents.insert(key.clone(), bytes);
-                files = files.with_file(kind, key);
-            }
+            // A missing file counts as empty, as in aws-config (whose builder needs one entry
+            // per kind).
+            files = match read {
+                Some((path, bytes)) => {
+                    let key = path.to_string_lossy().into_owned();
+                    contents.insert(key.clone(), bytes);
+                    files.with_file(kind, key)
+                }
+                None => files.with_contents(kind, ""),
+            };
         }
         let selected = explicit.map(|p| Cow::Owned(p.to_owned()));
         let set = runtime::poll_here(aws_config::profile::load(
@@ -494,8 +500,12 @@ impl ProfileContext {
         let mut name = self.name.as_str();
         loop {
             let Some(profile) = self.set.get_profile(name) else {
-                // Only reached through a source_profile (the selected one is checked on load).
-                return Err(missing_source_profile(seen.last().copied(), name));
+                // The selected profile may be absent (the default chain then applies); a
+                // profile named by a source_profile must exist.
+                return match seen.last() {
+                    Some(from) => Err(missing_source_profile(from, name)),
+                    None => Ok(()),
+                };
             };
             if !seen.is_empty() && has_static_keys(profile) {
                 return Ok(());
@@ -856,10 +866,8 @@ fn base_process(profile: &Profile) -> Option<&str> {
     non_empty(profile, "credential_process")
 }
 
-fn missing_source_profile(from: Option<&str>, name: &str) -> Error {
-    let from = from.map_or(String::new(), |f| {
-        format!(" (the source_profile of \"{}\")", echo(f))
-    });
+fn missing_source_profile(from: &str, name: &str) -> Error {
+    let from = format!(" (the source_profile of \"{}\")", echo(from));
     Error::new(
         ErrorCode::UnknownProfile,
         format!(
