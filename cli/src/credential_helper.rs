@@ -108,7 +108,7 @@ fn get(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
             echo(credential.host()),
             echo(credential.path()),
             echo(credential.region()),
-            echo(&credential.source()),
+            echo(credential.source()),
             echo(credential.profile().unwrap_or("-")),
             report::rfc3339(credential.expires_at())
         )
