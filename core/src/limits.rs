@@ -18,9 +18,9 @@ pub const ERROR_LINE_MAX: usize = 1024;
 
 /// Human form of a byte limit, for error messages ("1 MiB").
 pub fn describe(limit: u64) -> String {
-    if limit % (1024 * 1024) == 0 {
+    if limit.is_multiple_of(1024 * 1024) {
         format!("{} MiB", limit / (1024 * 1024))
-    } else if limit % 1024 == 0 {
+    } else if limit.is_multiple_of(1024) {
         format!("{} KiB", limit / 1024)
     } else {
         format!("{limit} bytes")
