@@ -14,6 +14,7 @@ fn main() {
     if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
         let major = env::var("CARGO_PKG_VERSION_MAJOR").expect("CARGO_PKG_VERSION_MAJOR");
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libcodecommit_auth.so.{major}");
+        link_soname_in_build_tree(&out_dir, &major);
     }
 
     let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
@@ -24,4 +25,23 @@ fn main() {
         .generate()
         .expect("cbindgen can generate the C header from ffi/src")
         .write_to_file(out_dir.join("codecommit_auth.h"));
+}
+
+/// A program linked against the build tree (`-L target/release -lcodecommit_auth`) records
+/// the SONAME, libcodecommit_auth.so.MAJOR, and the loader looks for that name: create it
+/// next to the library as a link to libcodecommit_auth.so (made before the library is
+/// linked, it dangles only until then). OUT_DIR is <profile dir>/build/<pkg>-<hash>/out.
+fn link_soname_in_build_tree(out_dir: &std::path::Path, major: &str) {
+    let Some(profile_dir) = out_dir.ancestors().nth(3) else {
+        return;
+    };
+    let link = profile_dir.join(format!("libcodecommit_auth.so.{major}"));
+    if std::fs::read_link(&link).is_ok_and(|target| target.as_os_str() == "libcodecommit_auth.so") {
+        return;
+    }
+    let _ = std::fs::remove_file(&link);
+    #[cfg(unix)]
+    if let Err(e) = std::os::unix::fs::symlink("libcodecommit_auth.so", &link) {
+        println!("cargo:warning=cannot create {}: {e}", link.display());
+    }
 }

@@ -89,7 +89,10 @@ typedef enum {
    */
   CODECOMMIT_AUTH_MISSING_PATH = 21,
   /**
-   * An argument has a bad value (for example a time out of range).
+   * An argument has a bad value: a time out of range, an endpoint or host that is not
+   * HOST[:PORT], a path that is not /v1/repos/REPO, an empty key, or a value longer than
+   * its limit (access key id 128 bytes, secret key 1 KiB, session token 16 KiB, endpoint,
+   * host and profile name 1 KiB).
    */
   CODECOMMIT_AUTH_INVALID_ARGUMENT = 22,
   /**
@@ -217,7 +220,8 @@ codecommit_auth_status codecommit_auth_options_set_region(codecommit_auth_option
  * Replaces the CodeCommit host, like the official helper's CODE_COMMIT_ENDPOINT:
  * "HOST[:PORT]" or "http[s]://HOST[:PORT]"; requests to exactly this host are signed as
  * given (port included). NULL restores the default (CODE_COMMIT_ENDPOINT, else the region's
- * CodeCommit host). The string is copied; it is validated by codecommit_auth_client_new().
+ * CodeCommit host). The string is copied; it is validated by codecommit_auth_client_new()
+ * (INVALID_ARGUMENT when it is not one of these forms).
  *
  * Errors: NULL_ARGUMENT (options), INVALID_UTF8.
  */
@@ -268,8 +272,9 @@ codecommit_auth_status codecommit_auth_options_set_mfa_callback(codecommit_auth_
  * The options are copied. `*out` receives the client (NULL on failure); release it with
  * codecommit_auth_client_free(). No network access happens here.
  *
- * Errors: NULL_ARGUMENT (out), INVALID_REGION (region option), INVALID_REMOTE (endpoint
- * option or CODE_COMMIT_ENDPOINT).
+ * Errors: NULL_ARGUMENT (out), INVALID_REGION (region option not a region, or longer than
+ * 64 bytes), INVALID_ARGUMENT (endpoint option or CODE_COMMIT_ENDPOINT not HOST[:PORT] or
+ * http[s]://HOST[:PORT], or longer than 1 KiB; profile option longer than 1 KiB).
  */
 codecommit_auth_status codecommit_auth_client_new(const codecommit_auth_options *options,
                                                   codecommit_auth_client **out);
@@ -288,7 +293,9 @@ void codecommit_auth_client_free(codecommit_auth_client *client);
  *
  * Blocks while credentials are resolved: static keys need no I/O beyond reading the AWS
  * config files; assumed roles, SSO and the like may call AWS (bounded: 30 s per
- * resolution) and are remembered by the client until close to expiry. Thread-safe.
+ * resolution) and are remembered by the client until close to expiry. Thread-safe:
+ * concurrent calls for one profile share one resolution in flight (one credential_process
+ * run, one STS call) and its outcome; a failure is not remembered, the next call retries.
  *
  * Errors: NULL_ARGUMENT, INVALID_UTF8, INVALID_REMOTE, INVALID_REGION, HOST_NOT_ALLOWED,
  * UNKNOWN_PROFILE, INVALID_CONFIG, NO_CREDENTIALS, LOGIN_REQUIRED, MFA_REQUIRED,
@@ -346,8 +353,10 @@ codecommit_auth_status codecommit_auth_client_plain_url(const codecommit_auth_cl
  * the credential (NULL on failure); release it with codecommit_auth_credential_free().
  * Deterministic and thread-safe.
  *
- * Errors: NULL_ARGUMENT, INVALID_UTF8, INVALID_REGION, INVALID_REMOTE (host or path),
- * INVALID_ARGUMENT (empty key, bad path, time out of range).
+ * Errors: NULL_ARGUMENT, INVALID_UTF8, INVALID_REGION, INVALID_ARGUMENT (host not
+ * HOST[:PORT] or http[s]://HOST[:PORT]; empty key; access key id over 128 bytes, secret key
+ * over 1 KiB, session token over 16 KiB or host over 1 KiB; path not /v1/repos/REPO; time
+ * out of range), INVALID_REMOTE (the repository name in the path is not valid).
  */
 codecommit_auth_status codecommit_auth_sign(const char *access_key_id,
                                             const char *secret_access_key,

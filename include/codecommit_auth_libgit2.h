@@ -2,7 +2,8 @@
  * codecommit_auth_libgit2.h: a ready libgit2 credential callback backed by libcodecommit_auth.
  *
  * Header-only. Include it after <git2.h> and <codecommit_auth.h> is found on the include
- * path (pkg-config --cflags codecommit_auth libgit2). Requires libgit2 >= 1.0.
+ * path (pkg-config --cflags codecommit_auth libgit2). Requires libgit2 >= 1.0 (>= 1.4 for
+ * the remote_ready callback that restarts the attempt count per operation).
  *
  *     codecommit_auth_client *client = NULL;
  *     codecommit_auth_client_new(NULL, &client);             // CODE_COMMIT_ENDPOINT etc.
@@ -12,17 +13,30 @@
  *     codecommit_auth_git_payload payload;                    // sign for the remote itself
  *     codecommit_auth_git_payload_init(&payload, client, "codecommit::us-east-1://my-repo");
  *     git_clone_options opts = GIT_CLONE_OPTIONS_INIT;
- *     opts.fetch_opts.callbacks.credentials = codecommit_auth_git_credential_cb;
- *     opts.fetch_opts.callbacks.payload = &payload;
+ *     codecommit_auth_git_callbacks_init(&opts.fetch_opts.callbacks, &payload);
  *     git_clone(&repo, url, "my-repo", &opts);
+ *     // ... later fetches and pushes may reuse the same payload:
+ *     git_fetch_options fetch = GIT_FETCH_OPTIONS_INIT;
+ *     codecommit_auth_git_callbacks_init(&fetch.callbacks, &payload);
+ *     git_remote_fetch(origin, NULL, &fetch, NULL);
  *     codecommit_auth_string_free(url);
  *
  * The callback signs for the payload's remote when it has one (so the profile and region of
  * a codecommit:// remote carry over), else for the URL libgit2 passes (an HTTPS CodeCommit
  * URL, or one on the client's endpoint override), and hands libgit2 a
  * git_credential_userpass_plaintext. libgit2 asks again after the server rejects a
- * credential; after `max_attempts` calls for one payload (default 3) the callback fails, so a
- * wrong secret cannot loop forever. Use one payload per operation (or reset `attempts`).
+ * credential; after `max_attempts` CONSECUTIVE refusals (default 3) the callback fails, so a
+ * wrong secret cannot loop forever.
+ *
+ * Reuse rule: the count is per libgit2 operation (clone, fetch, push, ls-remote). libgit2
+ * does not tell a credential callback whether the server accepted a credential, so the
+ * count starts again when an operation starts, which libgit2 reports through its
+ * `remote_ready` callback: codecommit_auth_git_callbacks_init() installs both callbacks, and
+ * one payload may then serve any number of operations in a row (not at the same time). If
+ * you set `callbacks.credentials` yourself instead, either use one payload per operation or
+ * set `attempts` to 0 (codecommit_auth_git_payload_reset()) before each operation, or also
+ * set `callbacks.remote_ready = codecommit_auth_git_remote_ready_cb`; otherwise the
+ * `max_attempts`-th operation on one payload fails as if the server had refused it.
  *
  * Thread safety: a payload belongs to one libgit2 operation at a time; the client may be
  * shared by many payloads and threads.
@@ -34,6 +48,12 @@
 
 #if !defined(INCLUDE_git_git_h__) && !defined(INCLUDE_git_credential_h__)
 #error "include <git2.h> before codecommit_auth_libgit2.h"
+#endif
+
+/* libgit2 >= 1.4 has the remote_ready callback (called when an operation connects). */
+#if defined(LIBGIT2_VER_MAJOR) && \
+    (LIBGIT2_VER_MAJOR > 1 || (LIBGIT2_VER_MAJOR == 1 && LIBGIT2_VER_MINOR >= 4))
+#define CODECOMMIT_AUTH_GIT_HAS_REMOTE_READY 1
 #endif
 
 /* libgit2 >= 1.8 declares git_error_set_str() in a sys header. */
@@ -58,7 +78,9 @@ typedef struct codecommit_auth_git_payload {
     const char *remote;
     /** Calls allowed for this payload before the callback gives up (0: the default, 3). */
     unsigned int max_attempts;
-    /** Calls made so far (the callback increments it; set to 0 to reuse the payload). */
+    /** Credentials given in the current operation: each call after the first means the
+     *  server refused the previous one. Set to 0 when an operation starts (see the reuse rule
+     *  above). */
     unsigned int attempts;
     /** Status of the last signing attempt (CODECOMMIT_AUTH_OK when it worked). */
     codecommit_auth_status last_status;
@@ -78,6 +100,54 @@ static inline void codecommit_auth_git_payload_init(codecommit_auth_git_payload 
     payload->max_attempts = CODECOMMIT_AUTH_GIT_DEFAULT_MAX_ATTEMPTS;
     payload->attempts = 0;
     payload->last_status = CODECOMMIT_AUTH_OK;
+}
+
+/** Starts the attempt count again, as at the start of a new libgit2 operation. */
+static inline void codecommit_auth_git_payload_reset(codecommit_auth_git_payload *payload)
+{
+    if (payload != NULL) {
+        payload->attempts = 0;
+        payload->last_status = CODECOMMIT_AUTH_OK;
+    }
+}
+
+#ifdef CODECOMMIT_AUTH_GIT_HAS_REMOTE_READY
+/**
+ * A git_remote_ready_cb (libgit2 calls it when an operation is about to connect): starts the
+ * payload's attempt count again, so refusals are counted per operation. Returns 0.
+ */
+static inline int codecommit_auth_git_remote_ready_cb(git_remote *remote, int direction,
+                                                      void *payload)
+{
+    (void)remote;
+    (void)direction;
+    codecommit_auth_git_payload_reset((codecommit_auth_git_payload *)payload);
+    return 0;
+}
+#endif
+
+/**
+ * Sets `callbacks->credentials`, `callbacks->remote_ready` and `callbacks->payload` for
+ * `payload`, leaving every other callback as it is. Use it for each clone, fetch or push
+ * options (`opts.fetch_opts.callbacks`, `fetch_opts.callbacks`, `push_opts.callbacks`).
+ * With libgit2 < 1.4 (no remote_ready) call codecommit_auth_git_payload_reset() yourself
+ * before each operation that reuses the payload.
+ */
+static inline int codecommit_auth_git_credential_cb(git_credential **out, const char *url,
+                                                    const char *username_from_url,
+                                                    unsigned int allowed_types, void *payload);
+
+static inline void codecommit_auth_git_callbacks_init(git_remote_callbacks *callbacks,
+                                                      codecommit_auth_git_payload *payload)
+{
+    if (callbacks == NULL) {
+        return;
+    }
+    callbacks->credentials = codecommit_auth_git_credential_cb;
+#ifdef CODECOMMIT_AUTH_GIT_HAS_REMOTE_READY
+    callbacks->remote_ready = codecommit_auth_git_remote_ready_cb;
+#endif
+    callbacks->payload = payload;
 }
 
 /**

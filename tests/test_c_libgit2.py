@@ -78,7 +78,7 @@ def pushed_commit(endpoint, repo: str) -> str:
 def check_done(proc: subprocess.CompletedProcess, endpoint, repo: str) -> dict[str, str]:
     assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
     steps = dict(line.split(" ", 1) if " " in line else (line, "") for line in proc.stdout.splitlines())
-    assert {"url", "cloned", "pushed", "verified"} <= steps.keys(), proc.stdout
+    assert {"url", "cloned", "pushed", "reused", "verified"} <= steps.keys(), proc.stdout
     oid = steps["pushed"].split()[0]
     assert pushed_commit(endpoint, repo) == f"{oid} add hello.txt from libgit2"
     return steps
@@ -96,6 +96,9 @@ def test_clone_and_push_with_env_keys(linkage, programs, endpoint, isolated_env,
     assert steps["url"] == endpoint.repo_url(repo)
     # One credential per operation: no rejected attempt.
     assert steps["cloned"] == "attempts=1" and steps["pushed"].endswith("attempts=1")
+    # One payload for a clone and three fetches: the attempt count is per operation, so the
+    # third fetch is not mistaken for a third refusal (it was, before remote_ready reset it).
+    assert steps["reused"] == "operations=4 attempts=1", steps
     ok = [r for r in endpoint.requests() if r["status"] == 200]
     assert ok and {r["access_key_id"] for r in ok} == {akid}
     assert any("git-receive-pack" in (r["path"] + str(r["service"])) for r in ok), ok

@@ -99,7 +99,9 @@ int main(int argc, char **argv)
     git_index *index = NULL;
     git_tree *tree = NULL;
     git_signature *me = NULL;
-    git_remote *origin = NULL;
+    git_remote *origin = NULL, *copy_origin = NULL;
+    git_fetch_options fetch_opts;
+    int fetches = 0;
     git_oid tree_id, commit_id, fetched_id;
     git_clone_options clone_opts;
     git_push_options push_opts;
@@ -136,6 +138,7 @@ int main(int argc, char **argv)
     /* The *_init() functions rather than the INIT macros, which -Wextra flags in libgit2 1.5. */
     git_clone_options_init(&clone_opts, GIT_CLONE_OPTIONS_VERSION);
     git_push_options_init(&push_opts, GIT_PUSH_OPTIONS_VERSION);
+    git_fetch_options_init(&fetch_opts, GIT_FETCH_OPTIONS_VERSION);
     if (library_failed(codecommit_auth_options_new(&options), "options") ||
         library_failed(codecommit_auth_options_set_profile(options, profile), "profile") ||
         library_failed(codecommit_auth_options_set_endpoint(options, endpoint), "endpoint") ||
@@ -180,9 +183,11 @@ int main(int argc, char **argv)
     if (push_rejected) goto done;
     printf("pushed %s attempts=%u\n", oid_text, push_auth.attempts);
 
-    /* Clone again: the pushed commit must be on origin/main. */
+    /* Clone again: the pushed commit must be on origin/main. This payload then serves three
+     * fetches too (the reuse rule of codecommit_auth_libgit2.h): its attempt count starts
+     * again with each operation, so the third fetch is not taken for a third refusal. */
     codecommit_auth_git_payload_init(&verify_auth, client, remote_arg);
-    clone_opts.fetch_opts.callbacks.payload = &verify_auth;
+    codecommit_auth_git_callbacks_init(&clone_opts.fetch_opts.callbacks, &verify_auth);
     if (git_failed(git_clone(&copy, url, second, &clone_opts), "second clone") ||
         git_failed(git_reference_name_to_id(&fetched_id, copy, "refs/remotes/origin/main"), "origin/main"))
         goto done;
@@ -190,10 +195,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "the second clone has a different origin/main\n");
         goto done;
     }
+    codecommit_auth_git_callbacks_init(&fetch_opts.callbacks, &verify_auth);
+    if (git_failed(git_remote_lookup(&copy_origin, copy, "origin"), "second remote")) goto done;
+    for (fetches = 0; fetches < 3; fetches++) {
+        if (git_failed(git_remote_fetch(copy_origin, NULL, &fetch_opts, NULL), "fetch")) goto done;
+    }
+    printf("reused operations=%d attempts=%u\n", 1 + fetches, verify_auth.attempts);
     printf("verified mfa_calls=%d\n", mfa_calls);
     status = 0;
 
 done:
+    git_remote_free(copy_origin);
     git_remote_free(origin);
     git_signature_free(me);
     git_tree_free(tree);

@@ -99,9 +99,21 @@ static void write_file(const char *name, const char *text)
     }
 }
 
-static void setup_environment(void)
+static void append_file(const char *name, const char *text)
 {
     char path[256];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    f = fopen(path, "a");
+    if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0) {
+        perror(path);
+        exit(2);
+    }
+}
+
+static void setup_environment(void)
+{
+    char path[512];
     strcpy(tmpdir, "/tmp/codecommit-auth-c-XXXXXX");
     if (mkdtemp(tmpdir) == NULL) {
         perror("mkdtemp");
@@ -109,7 +121,22 @@ static void setup_environment(void)
     }
     write_file("config", "[profile dev]\nregion = eu-west-1\n"
                          "[profile needs-mfa]\nrole_arn = arn:aws:iam::123456789012:role/r\n"
-                         "source_profile = dev\nmfa_serial = arn:aws:iam::123456789012:mfa/u\n");
+                         "source_profile = dev\nmfa_serial = arn:aws:iam::123456789012:mfa/u\n"
+                         "[profile nokeys]\nregion = us-east-1\n"
+                         "[profile nosource]\nrole_arn = arn:aws:iam::123456789012:role/r\n"
+                         "[profile failing]\ncredential_process = false\n"
+                         "[profile sso]\nsso_start_url = https://example.awsapps.com/start\n"
+                         "sso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = r\n");
+    /* A credential_process that counts its runs (one line each) and takes a second, so
+     * that concurrent requests overlap. */
+    snprintf(path, sizeof path, "[profile counted]\nregion = us-east-1\n"
+                                "credential_process = sh %s/count.sh\n", tmpdir);
+    append_file("config", path);
+    snprintf(path, sizeof path,
+             "echo run >> '%s/runs'\nsleep 1\n"
+             "printf '{\"Version\": 1, \"AccessKeyId\": \"AKIACOUNTEDCOUNTED01\", "
+             "\"SecretAccessKey\": \"s\"}'\n", tmpdir);
+    write_file("count.sh", path);
     write_file("credentials", "[default]\naws_access_key_id = " DEFAULT_AKID "\n"
                               "aws_secret_access_key = " DEFAULT_SECRET "\n"
                               "[dev]\naws_access_key_id = " DEV_AKID "\n"
@@ -138,6 +165,10 @@ static void cleanup_environment(void)
     snprintf(path, sizeof path, "%s/config", tmpdir);
     unlink(path);
     snprintf(path, sizeof path, "%s/credentials", tmpdir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/count.sh", tmpdir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/runs", tmpdir);
     unlink(path);
     rmdir(tmpdir);
 }
@@ -222,6 +253,43 @@ static void test_sign_vectors(void)
     }
 }
 
+/* A string of `n` copies of `ch` (static buffer; n < sizeof). */
+static char big[100 * 1024 + 1];
+static const char *repeat(char ch, size_t n)
+{
+    memset(big, ch, n);
+    big[n] = '\0';
+    return big;
+}
+
+/* Absurd lengths are refused with INVALID_ARGUMENT (a region with INVALID_REGION), and the
+ * message does not repeat the value. Limits: key id 128, secret 1 KiB, token 16 KiB,
+ * host 1 KiB. */
+static void test_sign_lengths(void)
+{
+    const char *a = "AKIAIOSFODNN7EXAMPLE", *k = "secret", *r = "us-east-1",
+               *h = "git-codecommit.us-east-1.amazonaws.com", *p = "/v1/repos/r";
+    codecommit_auth_credential *c = SENTINEL;
+    const size_t huge = 100 * 1024;
+    CHECK_ERROR(codecommit_auth_sign(repeat('A', huge), k, NULL, r, h, p, T0, &c), CODECOMMIT_AUTH_INVALID_ARGUMENT);
+    CHECK(c == NULL && strstr(codecommit_auth_last_error(), "AAAA") == NULL);
+    CHECK(strlen(codecommit_auth_last_error()) < 300);
+    CHECK_ERROR(codecommit_auth_sign(repeat('A', 129), k, NULL, r, h, p, T0, &c), CODECOMMIT_AUTH_INVALID_ARGUMENT);
+    CHECK_STATUS(codecommit_auth_sign(repeat('A', 128), k, NULL, r, h, p, T0, &c), CODECOMMIT_AUTH_OK);
+    codecommit_auth_credential_free(c);
+    CHECK_ERROR(codecommit_auth_sign(a, repeat('s', huge), NULL, r, h, p, T0, &c), CODECOMMIT_AUTH_INVALID_ARGUMENT);
+    CHECK(strstr(codecommit_auth_last_error(), "ssss") == NULL);
+    CHECK_ERROR(codecommit_auth_sign(a, k, repeat('t', huge), r, h, p, T0, &c), CODECOMMIT_AUTH_INVALID_ARGUMENT);
+    CHECK(strstr(codecommit_auth_last_error(), "tttt") == NULL);
+    CHECK_STATUS(codecommit_auth_sign(a, k, repeat('t', 4096), r, h, p, T0, &c), CODECOMMIT_AUTH_OK);
+    codecommit_auth_credential_free(c);
+    CHECK_ERROR(codecommit_auth_sign(a, k, NULL, r, repeat('h', huge), p, T0, &c), CODECOMMIT_AUTH_INVALID_ARGUMENT);
+    CHECK(strstr(codecommit_auth_last_error(), "hhhh") == NULL);
+    CHECK_ERROR(codecommit_auth_sign(a, k, NULL, repeat('u', huge), h, p, T0, &c), CODECOMMIT_AUTH_INVALID_REGION);
+    CHECK(strlen(codecommit_auth_last_error()) < 300);
+    c = NULL;
+}
+
 static void test_sign_errors(void)
 {
     codecommit_auth_credential *c = SENTINEL;
@@ -248,6 +316,13 @@ static void test_sign_errors(void)
     CHECK_ERROR(codecommit_auth_sign("", k, NULL, r, h, p, T0, &c), CODECOMMIT_AUTH_INVALID_ARGUMENT);
     CHECK_ERROR(codecommit_auth_sign(a, "", NULL, r, h, p, T0, &c), CODECOMMIT_AUTH_INVALID_ARGUMENT);
     CHECK_ERROR(codecommit_auth_sign(a, k, NULL, r, h, "/not/a/repo/path", T0, &c), CODECOMMIT_AUTH_INVALID_ARGUMENT);
+    /* The header's codes, exactly: a bad host is INVALID_ARGUMENT, a bad repository name in
+     * the path INVALID_REMOTE. */
+    CHECK_ERROR(codecommit_auth_sign(a, k, NULL, r, "bad host/x", p, T0, &c), CODECOMMIT_AUTH_INVALID_ARGUMENT);
+    CHECK_ERROR(codecommit_auth_sign(a, k, NULL, r, "ftp://host", p, T0, &c), CODECOMMIT_AUTH_INVALID_ARGUMENT);
+    CHECK_ERROR(codecommit_auth_sign(a, k, NULL, r, h, "/v1/repos/bad name", T0, &c), CODECOMMIT_AUTH_INVALID_REMOTE);
+    CHECK(c == NULL);
+    test_sign_lengths();
     CHECK_ERROR(codecommit_auth_sign(a, k, NULL, r, h, p, -1, &c), CODECOMMIT_AUTH_INVALID_ARGUMENT);
     CHECK_ERROR(codecommit_auth_sign(a, k, NULL, r, h, p, 253402300800LL, &c), CODECOMMIT_AUTH_INVALID_ARGUMENT);
     CHECK(c == NULL);
@@ -354,8 +429,24 @@ static void test_client(void)
     CHECK(custom == NULL);
     CHECK_STATUS(codecommit_auth_options_set_region(o, NULL), CODECOMMIT_AUTH_OK);
     CHECK_STATUS(codecommit_auth_options_set_endpoint(o, "ftp://bad endpoint/x"), CODECOMMIT_AUTH_OK);
-    CHECK(codecommit_auth_client_new(o, &custom) != CODECOMMIT_AUTH_OK);
-    CHECK(custom == NULL && codecommit_auth_last_error()[0] != '\0');
+    CHECK_ERROR(codecommit_auth_client_new(o, &custom), CODECOMMIT_AUTH_INVALID_ARGUMENT);
+    CHECK(custom == NULL);
+    /* Absurd lengths: endpoint and profile INVALID_ARGUMENT, region INVALID_REGION. */
+    CHECK_STATUS(codecommit_auth_options_set_endpoint(o, repeat('e', 100 * 1024)), CODECOMMIT_AUTH_OK);
+    CHECK_ERROR(codecommit_auth_client_new(o, &custom), CODECOMMIT_AUTH_INVALID_ARGUMENT);
+    CHECK(custom == NULL && strlen(codecommit_auth_last_error()) < 300);
+    CHECK_STATUS(codecommit_auth_options_set_endpoint(o, NULL), CODECOMMIT_AUTH_OK);
+    CHECK_STATUS(codecommit_auth_options_set_profile(o, repeat('p', 100 * 1024)), CODECOMMIT_AUTH_OK);
+    CHECK_ERROR(codecommit_auth_client_new(o, &custom), CODECOMMIT_AUTH_INVALID_ARGUMENT);
+    CHECK_STATUS(codecommit_auth_options_set_profile(o, NULL), CODECOMMIT_AUTH_OK);
+    CHECK_STATUS(codecommit_auth_options_set_region(o, repeat('r', 100 * 1024)), CODECOMMIT_AUTH_OK);
+    CHECK_ERROR(codecommit_auth_client_new(o, &custom), CODECOMMIT_AUTH_INVALID_REGION);
+    CHECK_STATUS(codecommit_auth_options_set_region(o, NULL), CODECOMMIT_AUTH_OK);
+    /* CODE_COMMIT_ENDPOINT is checked the same way as the option. */
+    setenv("CODE_COMMIT_ENDPOINT", "not a host/", 1);
+    CHECK_ERROR(codecommit_auth_client_new(o, &custom), CODECOMMIT_AUTH_INVALID_ARGUMENT);
+    unsetenv("CODE_COMMIT_ENDPOINT");
+    CHECK(custom == NULL);
     codecommit_auth_options_free(o);
 
     /* Credentials through the default profile, pinned time: same as the pure signer. */
@@ -428,6 +519,15 @@ static void test_client(void)
                 CODECOMMIT_AUTH_INVALID_REMOTE);
     CHECK_ERROR(codecommit_auth_client_credential(client, "codecommit::us-east-1://needs-mfa@repo", &c),
                 CODECOMMIT_AUTH_MFA_REQUIRED);
+    CHECK(c == NULL);
+    CHECK_ERROR(codecommit_auth_client_credential(client, "codecommit::us-east-1://nokeys@repo", &c),
+                CODECOMMIT_AUTH_NO_CREDENTIALS);
+    CHECK_ERROR(codecommit_auth_client_credential(client, "codecommit::us-east-1://nosource@repo", &c),
+                CODECOMMIT_AUTH_INVALID_CONFIG);
+    CHECK_ERROR(codecommit_auth_client_credential(client, "codecommit::us-east-1://failing@repo", &c),
+                CODECOMMIT_AUTH_CREDENTIAL_SOURCE);
+    CHECK_ERROR(codecommit_auth_client_credential(client, "codecommit::us-east-1://sso@repo", &c),
+                CODECOMMIT_AUTH_LOGIN_REQUIRED);
     CHECK(c == NULL);
     CHECK_ERROR(codecommit_auth_client_credential_at(NULL, "codecommit://r", T0, &c), CODECOMMIT_AUTH_NULL_ARGUMENT);
     CHECK_ERROR(codecommit_auth_client_credential_at(client, NULL, T0, &c), CODECOMMIT_AUTH_NULL_ARGUMENT);
@@ -670,6 +770,78 @@ static void test_threads(int calls)
     codecommit_auth_client_free(client);
 }
 
+/* ---- single flight: N threads, one client, one credential_process run -------------------- */
+
+#define FLIGHT_THREADS 50
+
+typedef struct {
+    codecommit_auth_client *client;
+    pthread_barrier_t *start;
+    codecommit_auth_status status;
+    char akid[32];
+} flight_worker;
+
+static void *fly(void *arg)
+{
+    flight_worker *w = (flight_worker *)arg;
+    codecommit_auth_credential *c = NULL;
+    const char *akid = NULL;
+    pthread_barrier_wait(w->start);
+    w->status = codecommit_auth_client_credential(w->client, "codecommit://counted@repo", &c);
+    if (w->status == CODECOMMIT_AUTH_OK &&
+        codecommit_auth_credential_access_key_id(c, &akid) == CODECOMMIT_AUTH_OK)
+        snprintf(w->akid, sizeof w->akid, "%s", akid);
+    codecommit_auth_credential_free(c);
+    return NULL;
+}
+
+static int count_runs(void)
+{
+    char path[256], line[64];
+    int runs = 0;
+    FILE *f;
+    snprintf(path, sizeof path, "%s/runs", tmpdir);
+    f = fopen(path, "r");
+    if (f == NULL) return 0;
+    while (fgets(line, sizeof line, f) != NULL) runs++;
+    fclose(f);
+    return runs;
+}
+
+static void test_single_flight(void)
+{
+    pthread_t threads[FLIGHT_THREADS];
+    flight_worker workers[FLIGHT_THREADS];
+    pthread_barrier_t start;
+    codecommit_auth_client *client = new_client(NULL, NULL, NULL, false);
+    int i, started = 0, ok = 0;
+
+    pthread_barrier_init(&start, NULL, FLIGHT_THREADS);
+    for (i = 0; i < FLIGHT_THREADS; i++) {
+        workers[i].client = client;
+        workers[i].start = &start;
+        workers[i].status = CODECOMMIT_AUTH_INTERNAL;
+        workers[i].akid[0] = '\0';
+        if (pthread_create(&threads[i], NULL, fly, &workers[i]) != 0) {
+            fail(__FILE__, __LINE__, "pthread_create: %s", strerror(errno));
+            exit(2); /* the barrier would never open */
+        }
+        started++;
+    }
+    for (i = 0; i < started; i++) {
+        pthread_join(threads[i], NULL);
+        if (workers[i].status == CODECOMMIT_AUTH_OK && strcmp(workers[i].akid, "AKIACOUNTEDCOUNTED01") == 0)
+            ok++;
+    }
+    pthread_barrier_destroy(&start);
+    CHECK(ok == FLIGHT_THREADS);
+    /* Concurrent requests share one resolution; later ones read what it left. */
+    CHECK(count_runs() == 1);
+    printf("single flight: %d concurrent requests, %d credential_process run(s)\n", FLIGHT_THREADS,
+           count_runs());
+    codecommit_auth_client_free(client);
+}
+
 int main(int argc, char **argv)
 {
     int calls = argc > 1 ? atoi(argv[1]) : 1000;
@@ -687,6 +859,7 @@ int main(int argc, char **argv)
     test_credential_null_arguments();
     test_mfa_callback_declined();
     test_threads(calls);
+    test_single_flight();
     cleanup_environment();
     printf("%d passed, %d failed\n", checks - failures, failures);
     return failures == 0 ? 0 : 1;
