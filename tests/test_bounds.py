@@ -246,3 +246,11 @@ def test_suggested_command_quotes_the_profile(isolated_env):
     env = env_for(isolated_env, "[profile real]\nregion = us-west-2\n", AWS_PROFILE="x$(touch pwned)")
     proc = url(env, None)
     assert_error(proc, UNKNOWN_PROFILE, "aws configure --profile 'x$(touch pwned)'")
+
+
+def test_container_authorization_token_file_that_is_a_fifo(isolated_env, tmp_path):
+    token = special_file("fifo", tmp_path)
+    env = env_for(isolated_env, "[profile plain]\nregion = us-west-2\n",
+                  AWS_CONTAINER_CREDENTIALS_FULL_URI="http://127.0.0.1:9/creds",
+                  AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=str(token))
+    assert_error(url(env, "plain"), CREDENTIAL_SOURCE, f"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {token}", "1 MiB")

@@ -19,9 +19,9 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use aws_smithy_types::DateTime;
-use aws_smithy_types::date_time::Format;
 use serde_json::Value;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::task::JoinHandle;
 
@@ -350,9 +350,10 @@ fn parse(profile: &str, output: &Output) -> Result<Credentials> {
     let token = text("SessionToken")?.map(Secret::new);
     let expiry = text("Expiration")?
         .map(|raw| {
-            DateTime::from_str(raw, Format::DateTime)
+            // As aws-config did: RFC 3339 with any offset (botocore's parser is laxer still).
+            OffsetDateTime::parse(raw, &Rfc3339)
                 .ok()
-                .and_then(|t| SystemTime::try_from(t).ok())
+                .map(SystemTime::from)
                 .ok_or_else(|| bad("an Expiration that is not an RFC 3339 time"))
         })
         .transpose()?;
@@ -396,7 +397,7 @@ mod tests {
     fn parses_version_1() {
         let out = Output {
             stdout: br#"{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "s",
-                "SessionToken": "t", "Expiration": "2100-01-01T00:00:00Z"}"#
+                "SessionToken": "t", "Expiration": "9999-12-31T23:59:59-23:59"}"#
                 .to_vec(),
         };
         let creds = parse("p", &out).unwrap();

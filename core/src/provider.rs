@@ -575,13 +575,20 @@ impl ProfileContext {
         false
     }
 
-    /// Token files aws-config reads itself (web identity tokens, SSO token caches): each must
-    /// be a regular file of at most [`CREDENTIALS_MAX`], checked here so a FIFO, a device or
-    /// a directory fails at once instead of hanging or filling memory.
+    /// Token files aws-config reads itself (web identity tokens, SSO token caches, the
+    /// container authorization token): each must be a regular file of at most
+    /// [`CREDENTIALS_MAX`], checked here so a FIFO, a device or a directory fails at once
+    /// instead of hanging or filling memory. Checked, not read: aws-config 1.13 takes no
+    /// in-memory `Fs` for its providers (`ProviderConfig::with_fs` is crate-private), and it
+    /// writes refreshed SSO tokens back to the same files.
     fn check_token_files(&self) -> Result<()> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         if let (Some(file), Some(_)) = (var("AWS_WEB_IDENTITY_TOKEN_FILE"), var("AWS_ROLE_ARN")) {
             check_token_file(Path::new(&file), "AWS_WEB_IDENTITY_TOKEN_FILE", &self.name)?;
+        }
+        if let Some(file) = var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
+            let what = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
+            check_token_file(Path::new(&file), what, &self.name)?;
         }
         let mut seen: Vec<&str> = Vec::new();
         let mut name = self.name.as_str();
