@@ -56,7 +56,7 @@ def assert_cache_bypassed(sts_endpoint, reply: subprocess.CompletedProcess, fix:
     assert "credential cache" in found[0] and fix in found[0], found[0]
 
 
-@pytest.mark.parametrize("mode", [0o777, 0o775, 0o757])
+@pytest.mark.parametrize("mode", [0o777, 0o775, 0o757], ids=oct)
 def test_entry_planted_in_a_writable_cache_dir_is_not_used(sts_endpoint, role_env, mode):
     repo = sts_endpoint.add_repo().name
     directory = cache_dir(role_env)

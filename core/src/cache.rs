@@ -16,6 +16,9 @@
 //! or chmod-ed through a symlink. A symlinked cache directory is followed only when its
 //! target passes the check, and is never chmod-ed; a real directory we own that the AWS CLI
 //! created with the umask's mode (0755) is tightened to 0700 through its handle.
+//! The parent (`~/.aws/cli`) is not checked: every read, write, lock and chmod goes through
+//! the checked directory's handle, so renaming or relinking the path afterwards cannot
+//! redirect them to a directory that did not pass the check.
 
 use std::fs::File;
 use std::io::Write;
