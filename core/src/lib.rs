@@ -29,6 +29,7 @@ pub mod remote;
 mod runtime;
 mod sdk;
 pub mod sign;
+pub mod trace;
 
 pub use client::{
     Client, ClientOptions, GitCredential, MfaPrompt, MfaRequest, SharedMfaPrompt, Target, sign,
