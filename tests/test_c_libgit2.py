@@ -190,3 +190,68 @@ def test_mfa_callback_is_asked_once_for_clone_push_and_clone(programs, sts_endpo
     assert calls[0]["SerialNumber"] == MFA_SERIAL and calls[0]["TokenCode"] == "123456"
     keys = {r["access_key_id"] for r in sts_endpoint.requests() if r["status"] == 200}
     assert keys and all(k.startswith("ASIA") for k in keys), keys
+
+
+# ---- installing and linking, as a C developer does ---------------------------------------
+
+USER_PROGRAM = r"""
+#include <stdio.h>
+#include <codecommit_auth.h>
+int main(void)
+{
+    codecommit_auth_client *client = NULL;
+    codecommit_auth_credential *c = NULL;
+    int st = codecommit_auth_client_new(NULL, &client);
+    if (st == 0) st = codecommit_auth_client_credential(client, "codecommit::us-east-1://repo", &c);
+    codecommit_auth_credential_free(c);
+    c = NULL;
+    if (st == 0) st = codecommit_auth_sign("AKIAIOSFODNN7EXAMPLE", "s", NULL, "us-east-1",
+                                           "git-codecommit.us-east-1.amazonaws.com", "/v1/repos/r",
+                                           1700000000, &c);
+    codecommit_auth_credential_free(c);
+    codecommit_auth_client_free(client);
+    printf("status %d %s\n", st, codecommit_auth_last_error());
+    return st;
+}
+"""
+
+
+def build_tree_program(tmp_path: Path) -> Path:
+    """A program linked against target/debug (the build tree), as `-L target/debug` users do."""
+    source = tmp_path / "user.c"
+    source.write_text(USER_PROGRAM)
+    out = tmp_path / "user"
+    lib_dir = ROOT / "target" / "debug"
+    subprocess.run(["cc", str(source), f"-I{ROOT / 'include'}", f"-L{lib_dir}", f"-Wl,-rpath,{lib_dir}",
+                    "-lcodecommit_auth", "-o", str(out)], check=True, capture_output=True, timeout=120)
+    return out
+
+
+def test_make_install_installs_what_is_built_without_cargo(programs, tmp_path):
+    # As `sudo make install` where root has no cargo: the library exists, so cargo is not run.
+    prefix = tmp_path / "prefix"
+    proc = subprocess.run(["make", "-s", "-C", str(ROOT / "ffi"), "install", "PROFILE=dev", f"PREFIX={prefix}",
+                           "CARGO=/nonexistent/cargo"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for name in ("lib/libcodecommit_auth.so.0", "lib/libcodecommit_auth.a", "include/codecommit_auth.h",
+                 "lib/pkgconfig/codecommit_auth.pc", "share/codecommit_auth/valgrind.supp"):
+        assert (prefix / name).exists(), name
+
+
+def test_a_program_linked_against_the_build_tree_runs(programs, isolated_env, tmp_path):
+    program = build_tree_program(tmp_path)
+    env = {**isolated_env, "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "s"}
+    proc = subprocess.run([str(program)], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("status 0"), proc.stdout
+
+
+def test_valgrind_is_clean_without_our_suppressions(programs, isolated_env, tmp_path):
+    # A user's CI: every leak kind counted, no suppression file of ours.
+    program = build_tree_program(tmp_path)
+    env = {**isolated_env, "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "s"}
+    proc = subprocess.run(["valgrind", "--quiet", "--error-exitcode=99", "--leak-check=full",
+                           "--show-leak-kinds=definite,indirect,possible",
+                           "--errors-for-leak-kinds=definite,indirect,possible", str(program)],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
