@@ -9,13 +9,21 @@ use serde_json::json;
 use crate::args::{Args, usage};
 use crate::report;
 use crate::tty::TerminalPrompt;
+use crate::{checks, configure};
 
 pub const PROGRAM: &str = "codecommit-auth";
 
 pub const HELP: &str = "\
 usage: codecommit-auth url REMOTE [options]         print the signed HTTPS URL
        codecommit-auth credential REMOTE [--json]   print username/password (git format or JSON)
-       codecommit-auth doctor [REMOTE] [options]    show profile, region, host, source, expiry
+       codecommit-auth doctor [REMOTE] [options]    show profile, region, host, source, expiry,
+                                                    and set-up problems with their fixes
+       codecommit-auth configure [--system|--global|--local] [--profile P] [--endpoint E]
+       codecommit-auth unconfigure [--system|--global|--local] [--endpoint E]
+                          set up (or remove) git for CodeCommit hosts: an empty credential
+                          helper that stops keychains from storing the 15-minute password,
+                          this installation's git-credential-codecommit by absolute path,
+                          useHttpPath, and protocol.codecommit.allow=always (default --global)
 
 REMOTE is codecommit://[PROFILE@]REPO, codecommit::REGION://[PROFILE@]REPO or an HTTPS
 CodeCommit URL. The output of url and credential is secret: it grants access for ~15 minutes.
@@ -35,7 +43,9 @@ required, 17 MFA required, 18 credential source failed, 19 timeout, 20-21 git re
 ";
 
 const VALUE_OPTIONS: [&str; 4] = ["profile", "region", "endpoint", "at"];
-const FLAGS: [&str; 4] = ["json", "no-cache", "help", "version"];
+const FLAGS: [&str; 7] = [
+    "json", "no-cache", "help", "version", "system", "global", "local",
+];
 
 pub fn run(raw: impl IntoIterator<Item = String>) -> ExitCode {
     match Args::parse(raw, &VALUE_OPTIONS, &FLAGS).and_then(|args| dispatch(&args)) {
@@ -60,8 +70,11 @@ fn dispatch(args: &Args) -> Result<()> {
         ["credential", remote] => credential(args, remote),
         ["doctor"] => doctor(args, None),
         ["doctor", remote] => doctor(args, Some(remote)),
+        ["configure"] => configure::configure(args),
+        ["unconfigure"] => configure::unconfigure(args),
         _ => Err(usage(
-            "expected `url REMOTE`, `credential REMOTE` or `doctor [REMOTE]`",
+            "expected `url REMOTE`, `credential REMOTE`, `doctor [REMOTE]`, `configure` or \
+             `unconfigure`",
         )),
     }
 }
@@ -133,6 +146,7 @@ fn doctor(args: &Args, remote: Option<&str>) -> Result<()> {
         ("signed host", echo(&target.sign_host)),
         ("credential source", echo(&target.profile.describe_source())),
     ]))?;
+    setup_checks(&target.plain_url())?;
     let creds = client.credentials_blocking(&target)?;
     let token = if creds.session_token().is_some() {
         "yes"
@@ -148,6 +162,16 @@ fn doctor(args: &Args, remote: Option<&str>) -> Result<()> {
         ("session token", token.to_owned()),
         ("expires", expires),
     ]))
+}
+
+/// The set-up checks (see `checks`): one `problem:` line each, or `set-up: ok`.
+fn setup_checks(url: &str) -> Result<()> {
+    let found = checks::findings(url);
+    if found.is_empty() {
+        return report::out(&lines([("set-up", "ok".to_owned())]));
+    }
+    let text: String = found.iter().map(|f| format!("problem: {f}\n")).collect();
+    report::out(&text)
 }
 
 /// `key:   value` lines, values aligned.
