@@ -5,7 +5,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use codecommit_auth::git_credential::MAX_REQUEST_BYTES;
-use codecommit_auth::redact::{echo, echo_url};
+use codecommit_auth::redact::{echo, echo_url, shell_quote};
 use codecommit_auth::{Client, ClientOptions, CredentialRequest, Error, ErrorCode, Result};
 
 use crate::args::{Args, usage};
@@ -23,7 +23,9 @@ Git credential helper for AWS CodeCommit. Configure it with:
 
 `get` answers only for CodeCommit hosts (git-codecommit[-fips].REGION.amazonaws.com[.cn] and
 VPC endpoints); for any other host it prints nothing, so git moves on to its other helpers.
-`store` and `erase` do nothing: the password is a signature valid for about 15 minutes.
+`store` does nothing: the password is a signature valid for about 15 minutes. `erase` (sent by
+git when the server answers 401) drops a cached role session whose key id was refused, so
+the next git command starts a new session.
 
   --profile P          AWS profile (default: AWS_PROFILE, then the environment/default chain)
   --region R           region when the host does not name one
@@ -56,7 +58,8 @@ fn dispatch(program: &'static str, args: &Args) -> Result<()> {
     let input = read_request()?;
     match args.positionals.as_slice() {
         [op] if op == "get" => get(program, args, &input),
-        [op] if op == "store" || op == "erase" => Ok(()),
+        [op] if op == "erase" => erase(program, args, &input),
+        [op] if op == "store" => Ok(()),
         _ => Err(usage("expected one operation: get, store or erase")),
     }
 }
@@ -75,12 +78,8 @@ fn read_request() -> Result<Vec<u8>> {
     Ok(input)
 }
 
-fn get(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
-    let debug = Debug::new(program, args.flag("debug"));
-    let request = CredentialRequest::parse(input)?;
-    let protocol = request.protocol.as_deref().unwrap_or("https");
-    let host = request.host.as_deref().unwrap_or_default();
-    let client = Client::new(ClientOptions {
+fn client(args: &Args) -> Result<Client> {
+    Client::new(ClientOptions {
         profile: args.value("profile").map(str::to_owned),
         region: args.value("region").map(str::to_owned),
         endpoint: args.value("endpoint").map(str::to_owned),
@@ -88,7 +87,71 @@ fn get(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
         cache: !args.flag("no-cache"),
         mfa: Some(TerminalPrompt::shared()),
         refresh_margin: report::refresh_margin()?,
-    })?;
+    })
+}
+
+/// Git sends `erase` after the server refused the credentials (HTTP 401). A revoked or
+/// expired role session must not be handed out again: drop it from memory and the cache
+/// when its key id is the refused one, and say so in one line.
+fn erase(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
+    let request = CredentialRequest::parse(input)?;
+    let Some(username) = request_field(input, "username") else {
+        return Ok(());
+    };
+    let key_id = username.split('%').next().unwrap_or_default();
+    let protocol = request.protocol.as_deref().unwrap_or("https");
+    let client = client(args)?;
+    if key_id.is_empty()
+        || !client.answers_for(protocol, request.host.as_deref().unwrap_or_default())
+    {
+        return Ok(());
+    }
+    let target = client.target(&request.url()?)?;
+    let dropped = client.forget_rejected(&target, key_id)?;
+    report::warnings(program, &client);
+    let profile = target.profile.name();
+    let doctor = shell_quote(&format!(
+        "codecommit::{}://{}@{}",
+        target.region, profile, target.remote.repository
+    ));
+    let masked = codecommit_auth::trace::key_id(key_id);
+    let what = if dropped {
+        format!(
+            "the server refused session {masked} of profile \"{}\"; dropped it from the \
+             credential cache, so the next git command starts a new session",
+            echo(profile)
+        )
+    } else {
+        format!(
+            "the server refused access key {masked} of profile \"{}\"; no cached session held it",
+            echo(profile)
+        )
+    };
+    report::note(
+        program,
+        &format!("{what}; if it fails again, check: codecommit-auth doctor {doctor}"),
+    );
+    Ok(())
+}
+
+/// The last `key=value` of a credential request, up to its blank line.
+fn request_field(input: &[u8], key: &str) -> Option<String> {
+    let text = std::str::from_utf8(input).ok()?;
+    text.split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_once('='))
+        .filter(|(k, _)| *k == key)
+        .map(|(_, v)| v.to_owned())
+        .last()
+}
+
+fn get(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
+    let debug = Debug::new(program, args.flag("debug"));
+    let request = CredentialRequest::parse(input)?;
+    let protocol = request.protocol.as_deref().unwrap_or("https");
+    let host = request.host.as_deref().unwrap_or_default();
+    let client = client(args)?;
     if !client.answers_for(protocol, host) {
         debug.log(|| {
             format!(

@@ -96,6 +96,11 @@ pub fn warnings(program: &str, client: &codecommit_auth::Client) {
     }
 }
 
+/// One informational line on stderr (`program: message`), sanitized.
+pub fn note(program: &str, message: &str) {
+    let _ = err_line(&format!("{program}: {}", sanitize_message(message)));
+}
+
 /// Debug lines go to stderr when `--debug` or `CODECOMMIT_AUTH_DEBUG=1`; never secrets,
 /// never control characters, never more than one capped line.
 pub struct Debug {

@@ -181,6 +181,23 @@ impl LockedEntry<'_> {
     pub fn write(&self, creds: &Credentials) -> Result<(), Unusable> {
         self.entry.write_in(&self.dir, creds)
     }
+
+    /// Removes the entry when it holds the session of `access_key_id`, fresh or not (git's
+    /// `erase`: the server refused it). `Ok(true)` when it was removed.
+    pub fn remove_if_key(&self, access_key_id: &str) -> Result<bool, Unusable> {
+        let cached = self.entry.read_in(&self.dir, UNIX_EPOCH, Duration::ZERO)?;
+        if cached.is_none_or(|c| c.access_key_id() != access_key_id) {
+            return Ok(false);
+        }
+        match self.dir.remove(&self.entry.file_name()) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(self.entry.unusable(
+                &self.entry.path(),
+                &format!("cannot remove the refused session: {e}"),
+            )),
+        }
+    }
 }
 
 impl CacheEntry {
@@ -220,6 +237,29 @@ impl CacheEntry {
             Some(dir) => self.write_in(&dir, creds),
             None => Ok(()),
         }
+    }
+
+    /// Drops the entry when it holds the session of `access_key_id` (see
+    /// [`LockedEntry::remove_if_key`]), under the entry's lock so a refresh in flight is not
+    /// undone. `Ok(false)` when there is no cache directory or another session is cached.
+    pub async fn remove_if_key(
+        &self,
+        access_key_id: &str,
+        wait: Duration,
+    ) -> Result<bool, Unusable> {
+        if self.open_dir(false)?.is_none() {
+            return Ok(false);
+        }
+        let locked = self.lock(wait).await?;
+        crate::trace::event(
+            "cache",
+            format_args!(
+                "erase: {} {}",
+                crate::trace::key_id(access_key_id),
+                echo(&self.path().to_string_lossy())
+            ),
+        );
+        locked.remove_if_key(access_key_id)
     }
 
     /// Takes the entry's lock, waiting at most `wait` (then proceeds unlocked, see

@@ -254,6 +254,33 @@ impl Client {
         }
     }
 
+    /// Git's `erase` (the server refused `access_key_id`): drops this client's remembered
+    /// credentials and the cache entry of the remote's profile when they hold that key id,
+    /// so the next request starts a new session. `Ok(true)` when something was dropped.
+    pub fn forget_rejected(&self, target: &Target, access_key_id: &str) -> Result<bool> {
+        let key = memo_key(&target.profile);
+        let in_memory = {
+            let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+            let refused = memo
+                .get(&key)
+                .is_some_and(|c| c.access_key_id() == access_key_id);
+            if refused {
+                memo.remove(&key);
+            }
+            refused
+        };
+        let Some(entry) = self.cache_entry(&target.profile) else {
+            return Ok(in_memory);
+        };
+        match runtime::block_on(entry.remove_if_key(access_key_id, cache::LOCK_WAIT))? {
+            Ok(removed) => Ok(in_memory || removed),
+            Err(unusable) => {
+                self.warn(unusable.to_string());
+                Ok(in_memory)
+            }
+        }
+    }
+
     /// Static keys, or remembered temporary credentials that are not close to expiry.
     fn ready_credentials(&self, target: &Target) -> Option<Credentials> {
         if let Some(creds) = target.profile.static_credentials() {

@@ -11,6 +11,11 @@ The signature check is written here from the protocol description with hmac and
 hashlib only, independently of the project's Rust signer, so the two can catch
 each other's mistakes.
 
+Revoked keys: ``<root>/revoked.json`` (optional, re-read on every request) maps an access
+key id to the HTTP status its requests get, ``{AKID: 401 or 403}``, as if the key had been
+revoked. Git sends ``erase`` to its credential helpers only after a 401; after a 403 it
+calls no helper.
+
 Credentials it knows:
   * ``<root>/secrets.json``: ``{AKID: {"secret": ..., "token": ... or null,
     "expires": ISO-8601 or absent}}``, re-read whenever the file changes;
@@ -347,6 +352,17 @@ class Verifier:
         self._lookups = list(lookups)
         self._regions = list(regions)
         self._clock_skew = clock_skew
+        self.revoked_path: Path | None = None
+
+    def _check_revoked(self, akid: str) -> None:
+        if self.revoked_path is None:
+            return
+        try:
+            revoked = json.loads(self.revoked_path.read_text() or "{}")
+        except (OSError, ValueError):
+            return
+        if akid in revoked:
+            raise AuthError(int(revoked[akid]), f"access key id {akid} has been revoked", akid)
 
     def now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(time.time() + self._clock_skew, UTC)
@@ -360,6 +376,7 @@ class Verifier:
             )
         username, password = _basic_credentials(authorization)
         akid, token = _split_username(username)
+        self._check_revoked(akid)
         match = PASSWORD_RE.match(password)
         if not match:
             raise AuthError(403, "malformed password: expected YYYYMMDDTHHMMSSZ followed by 64 lowercase hex digits", akid)
@@ -869,7 +886,9 @@ def main(argv: list[str] | None = None) -> int:
     lookups = [SecretsFile(root / "secrets.json").lookup] + ([sts.lookup] if sts else [])
     regions = [r.strip() for r in args.regions.split(",") if r.strip()]
     log = RequestLog(root / "requests.log")
-    context = Context(repos_dir, Verifier(lookups, regions, args.clock_skew), log, git)
+    verifier = Verifier(lookups, regions, args.clock_skew)
+    verifier.revoked_path = root / "revoked.json"
+    context = Context(repos_dir, verifier, log, git)
     handler = type("BoundHandler", (Handler,), {"context": context})
     tls_names = codecommit_hostnames(regions) + args.tls_name
     tls, ca_path = make_tls_context(root, tls_names) if args.tls else (None, None)
