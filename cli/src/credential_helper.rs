@@ -3,6 +3,7 @@
 
 use std::io::Read;
 use std::process::ExitCode;
+use std::time::SystemTime;
 
 use codecommit_auth::git_credential::MAX_REQUEST_BYTES;
 use codecommit_auth::redact::{echo, echo_url, shell_quote};
@@ -151,6 +152,16 @@ fn get(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
     let request = CredentialRequest::parse(input)?;
     let protocol = request.protocol.as_deref().unwrap_or("https");
     let host = request.host.as_deref().unwrap_or_default();
+    codecommit_auth::trace::event(
+        "request",
+        format_args!(
+            "git asks `get` for {}",
+            echo_url(&format!(
+                "{protocol}://{host}/{}",
+                request.path.as_deref().unwrap_or_default()
+            ))
+        ),
+    );
     let client = client(args)?;
     if !client.answers_for(protocol, host) {
         debug.log(|| {
@@ -161,10 +172,11 @@ fn get(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
         });
         return Ok(());
     }
-    let at = report::parse_at(args.value("at"))?;
-    let credential = client.git_credential_blocking(&request.url()?, at);
+    let at = report::parse_at(args.value("at"))?.unwrap_or_else(SystemTime::now);
+    let credential = client.git_credential_blocking(&request.url()?, Some(at));
     report::warnings(program, &client);
     let credential = credential?;
+    report::trace_signed(&credential, at);
     debug.log(|| {
         format!(
             "signed for {}{} in {} with {} (profile {}), valid until {}",

@@ -101,6 +101,32 @@ pub fn note(program: &str, message: &str) {
     let _ = err_line(&format!("{program}: {}", sanitize_message(message)));
 }
 
+/// Trace lines (CODECOMMIT_AUTH_TRACE) for a signed credential: where the credentials came
+/// from, the key id (masked), when it was signed and until when it is valid.
+pub fn trace_signed(credential: &codecommit_auth::GitCredential, signed_at: SystemTime) {
+    use codecommit_auth::trace;
+    trace::event(
+        "credentials",
+        format_args!(
+            "source {} key {} profile {}",
+            echo(credential.source()),
+            trace::key_id(credential.access_key_id()),
+            echo(credential.profile().unwrap_or("-"))
+        ),
+    );
+    trace::event(
+        "signature",
+        format_args!(
+            "signed at {} for {}{} in {}, valid until {}",
+            trace::time(signed_at),
+            echo(credential.host()),
+            echo(credential.path()),
+            echo(credential.region()),
+            trace::time(credential.expires_at())
+        ),
+    );
+}
+
 /// Debug lines go to stderr when `--debug` or `CODECOMMIT_AUTH_DEBUG=1`; never secrets,
 /// never control characters, never more than one capped line.
 pub struct Debug {

@@ -92,10 +92,14 @@ fn client(args: &Args) -> Result<Client> {
 }
 
 fn sign(args: &Args, remote: &str) -> Result<GitCredential> {
-    let at = report::parse_at(args.value("at"))?;
+    let at = report::parse_at(args.value("at"))?.unwrap_or_else(std::time::SystemTime::now);
+    codecommit_auth::trace::event("request", format_args!("{}", echo_url(remote)));
     let client = client(args)?;
-    let credential = client.git_credential_blocking(remote, at);
+    let credential = client.git_credential_blocking(remote, Some(at));
     report::warnings(PROGRAM, &client);
+    if let Ok(credential) = &credential {
+        report::trace_signed(credential, at);
+    }
     credential
 }
 

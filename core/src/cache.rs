@@ -275,6 +275,10 @@ impl CacheEntry {
             .map_err(|e| self.unusable(&path, &describe_open_error(&path, &e)))?;
         self.check_file(&file, &path)?;
         let deadline = tokio::time::Instant::now() + wait;
+        let timer = crate::trace::timer(
+            "cache",
+            format_args!("lock {}", echo(&path.to_string_lossy())),
+        );
         let lock = loop {
             match file.try_lock() {
                 Ok(()) => break Some(file),
@@ -289,6 +293,11 @@ impl CacheEntry {
                 }
             }
         };
+        timer.finish(if lock.is_some() {
+            "locked"
+        } else {
+            "wait ran out; continuing unlocked"
+        });
         Ok(LockedEntry {
             entry: self,
             dir,
@@ -340,15 +349,47 @@ impl CacheEntry {
         let path = self.path();
         let file = match dir.open_file(&self.file_name()) {
             Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.trace("miss (no entry)", None);
+                return Ok(None);
+            }
             Err(e) => return Err(self.unusable(&path, &describe_open_error(&path, &e))),
         };
         self.check_file(&file, &path)?;
         // Too large or unreadable reads as corrupt: a miss, replaced by the next write.
         let Ok(bytes) = platform::read_to_limit(file, CREDENTIALS_MAX) else {
+            self.trace("miss (unreadable)", None);
             return Ok(None);
         };
-        Ok(parse_entry_bytes(&bytes).filter(|creds| !creds.expires_within(now, margin)))
+        let Some(creds) = parse_entry_bytes(&bytes) else {
+            self.trace("miss (not a complete entry)", None);
+            return Ok(None);
+        };
+        if creds.expires_within(now, margin) {
+            self.trace("miss (expires within the refresh margin)", Some(&creds));
+            return Ok(None);
+        }
+        self.trace("hit", Some(&creds));
+        Ok(Some(creds))
+    }
+
+    /// One trace line about this entry: what happened, the key id (masked) and expiry.
+    fn trace(&self, what: &str, creds: Option<&Credentials>) {
+        if !crate::trace::enabled() {
+            return;
+        }
+        let about = creds.map_or_else(String::new, |c| {
+            format!(
+                " {} expires {}",
+                crate::trace::key_id(c.access_key_id()),
+                c.expiry()
+                    .map_or_else(|| "never".into(), crate::trace::time)
+            )
+        });
+        crate::trace::event(
+            "cache",
+            format_args!("{what}{about} {}", echo(&self.path().to_string_lossy())),
+        );
     }
 
     fn write_in(&self, dir: &DirHandle, creds: &Credentials) -> Result<(), Unusable> {
@@ -375,6 +416,7 @@ impl CacheEntry {
             let _ = dir.remove(&tmp);
             return Err(self.unusable(&self.path(), &format!("cannot write it: {e}")));
         }
+        self.trace("write", Some(creds));
         Ok(())
     }
 
@@ -395,6 +437,7 @@ impl CacheEntry {
     }
 
     fn unusable(&self, path: &Path, reason: &str) -> Unusable {
+        crate::trace::event("cache", format_args!("not used: {reason}"));
         Unusable(format!(
             "credential cache {} is not used ({reason}); continuing without it",
             echo(&path.to_string_lossy())

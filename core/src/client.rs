@@ -192,6 +192,39 @@ impl Client {
             (None, None) => Endpoint::for_region(&region, profile.use_fips())?,
         };
         let is_trusted = self.trusted.as_ref() == Some(&endpoint);
+        crate::trace::event(
+            "target",
+            format_args!(
+                "repository {} profile {} (from {}) region {} (from {}) host {} (from {})",
+                crate::redact::echo(&remote.repository),
+                crate::redact::echo(profile.name()),
+                if remote.profile.is_some() {
+                    "the remote"
+                } else if self.options.profile.is_some() {
+                    "the profile option"
+                } else if profile.is_explicit() {
+                    "AWS_PROFILE"
+                } else {
+                    "the default"
+                },
+                crate::redact::echo(&region),
+                if remote.region.is_some() {
+                    "the remote"
+                } else if self.options.region.is_some() {
+                    "the region option"
+                } else {
+                    "AWS_REGION or the profile"
+                },
+                crate::redact::echo(&endpoint.host),
+                if remote.endpoint.is_some() {
+                    "the URL"
+                } else if is_trusted {
+                    "the endpoint override"
+                } else {
+                    "the region"
+                }
+            ),
+        );
         // An override is signed exactly as given (the official remote helper does so);
         // AWS hosts are signed without a port (the AWS CLI helper does so).
         let sign_host = if is_trusted {

@@ -198,6 +198,7 @@ pub fn key_id(access_key_id: &str) -> String {
 /// A time as `2026-01-02T03:04:05Z` for trace lines (`?` outside 0000..9999).
 pub fn time(at: SystemTime) -> String {
     crate::sign::utc_date_time(at)
+        .and_then(|t| t.replace_nanosecond(0).ok())
         .and_then(|t| {
             t.format(&time::format_description::well_known::Rfc3339)
                 .ok()
@@ -240,10 +241,16 @@ mod tests {
     fn values_choose_the_sink() {
         assert!(matches!(sink_from(None), Sink::Off));
         for off in ["", "0", "false", " FALSE "] {
-            assert!(matches!(sink_from(Some(OsStr::new(off))), Sink::Off), "{off}");
+            assert!(
+                matches!(sink_from(Some(OsStr::new(off))), Sink::Off),
+                "{off}"
+            );
         }
         for on in ["1", "2", "true"] {
-            assert!(matches!(sink_from(Some(OsStr::new(on))), Sink::Stderr), "{on}");
+            assert!(
+                matches!(sink_from(Some(OsStr::new(on))), Sink::Stderr),
+                "{on}"
+            );
         }
         assert!(matches!(
             sink_from(Some(OsStr::new("relative/trace.log"))),
