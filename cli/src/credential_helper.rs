@@ -95,6 +95,13 @@ fn client(args: &Args) -> Result<Client> {
 /// expired role session must not be handed out again: drop it from memory and the cache
 /// when its key id is the refused one, and say so in one line.
 fn erase(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
+    // Best effort: git ignores what `erase` answers, and the `get` before it has already
+    // said what was wrong with a bad request, profile or remote.
+    let _ = forget(program, args, input);
+    Ok(())
+}
+
+fn forget(program: &'static str, args: &Args, input: &[u8]) -> Result<()> {
     let request = CredentialRequest::parse(input)?;
     let Some(username) = request_field(input, "username") else {
         return Ok(());
