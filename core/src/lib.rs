@@ -13,6 +13,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod binding;
 pub mod cache;
 pub mod client;
 pub mod credentials;
