@@ -6,9 +6,9 @@
 //! through `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n` (environment, not argv),
 //! so no secret is ever in argv and no keychain helper stores a 15-minute password.
 
-use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitCode};
 
+use codecommit_auth::platform;
 use codecommit_auth::redact::{echo, echo_url};
 use codecommit_auth::{Client, ClientOptions, Error, ErrorCode, Result, Target};
 
@@ -35,6 +35,8 @@ CODECOMMIT_AUTH_DEBUG=1 explains what happens on stderr (never secrets).
 
 pub fn run(raw: Vec<String>) -> ExitCode {
     if raw.first().map(String::as_str) == Some(CREDENTIAL_MODE) {
+        // The GIT_TERMINAL_PROMPT=0 below is for git's own prompts, not our MFA prompt.
+        crate::tty::ignore_git_terminal_prompt();
         return credential_helper::run(PROGRAM, raw.into_iter().skip(1));
     }
     match raw.as_slice() {
@@ -43,8 +45,8 @@ pub fn run(raw: Vec<String>) -> ExitCode {
             "{PROGRAM} {}\n",
             env!("CARGO_PKG_VERSION")
         ))),
-        [name, url] => match exec_git(name, url) {
-            Ok(never) => match never {},
+        [name, url] => match run_git(name, url) {
+            Ok(status) => exit_status(status),
             Err(error) => report::fail(PROGRAM, &error),
         },
         _ => report::fail(
@@ -61,8 +63,14 @@ fn done(result: Result<()>) -> ExitCode {
     }
 }
 
-/// Replaces this process with `git remote-http(s) NAME PLAIN-URL`; returns only on error.
-fn exec_git(name: &str, url: &str) -> Result<std::convert::Infallible> {
+/// git's exit status as ours (Windows, where git ran as a child); out of range is 1.
+fn exit_status(status: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(status).unwrap_or(1))
+}
+
+/// Runs `git remote-http(s) NAME PLAIN-URL` in place of this process (exec on Unix; spawn,
+/// wait and git's status on Windows, see `platform::exec_or_spawn`).
+fn run_git(name: &str, url: &str) -> Result<i32> {
     let debug = Debug::new(PROGRAM, false);
     let client = Client::new(ClientOptions::default())?;
     let target = client.target(url)?;
@@ -99,7 +107,10 @@ fn exec_git(name: &str, url: &str) -> Result<std::convert::Infallible> {
             ("http.proactiveAuth", "basic"),
         ],
     );
-    let error = git.exec();
+    let error = match platform::exec_or_spawn(&mut git) {
+        Ok(status) => return Ok(status),
+        Err(error) => error,
+    };
     Err(Error::new(
         ErrorCode::Io,
         format!("cannot run `git {transport}`: {error}; is git on PATH?"),

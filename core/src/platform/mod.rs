@@ -2,8 +2,9 @@
 //! them. Everything above this module is platform-neutral.
 
 use std::fs::File;
-use std::io::{self, Read};
-use std::path::Path;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 #[cfg(unix)]
 mod unix;
@@ -21,6 +22,58 @@ pub(crate) use imp::{
 #[cfg(test)]
 pub(crate) use imp::testing;
 pub(crate) use imp::{kill_process_group, own_process_group};
+
+/// The user's home directory as the AWS CLI (botocore, Python's `expanduser`) finds it: `HOME`
+/// on Unix; `USERPROFILE`, then `HOMEDRIVE`+`HOMEPATH` on Windows, where `HOME` is ignored
+/// (aws-config reads `USERPROFILE` there too, so our paths and the SDK's agree). The one
+/// function every `~` in this crate goes through. `None` when unset or empty.
+pub fn home_dir() -> Option<PathBuf> {
+    imp::home_dir()
+}
+
+/// Runs `command` in place of this program with stdin, stdout and stderr inherited. Unix:
+/// `exec`, so this returns only the error of a failed exec. Windows has no exec: the child is
+/// spawned and waited for, and its exit status is returned for this program to exit with.
+pub fn exec_or_spawn(command: &mut Command) -> io::Result<i32> {
+    imp::exec_or_spawn(command)
+}
+
+/// The user's terminal, for a prompt that must not touch stdin or stdout (git owns those of
+/// its helpers): `/dev/tty` on Unix, the console (`CONIN$`/`CONOUT$`) on Windows.
+pub trait Terminal {
+    /// Shows `text` (no newline added) and flushes it.
+    fn write_prompt(&mut self, text: &str) -> io::Result<()>;
+    /// One line typed by the user, at most `limit` bytes, trimmed.
+    fn read_line(&mut self, limit: u64) -> io::Result<String>;
+}
+
+/// Opens the terminal; an error when there is none (no controlling tty, no console).
+pub fn open_terminal() -> io::Result<Box<dyn Terminal>> {
+    let (input, output) = imp::open_terminal_files()?;
+    Ok(Box::new(FileTerminal {
+        input: BufReader::new(input),
+        output,
+    }))
+}
+
+/// A terminal made of an input and an output file (the same device on Unix).
+struct FileTerminal {
+    input: BufReader<File>,
+    output: File,
+}
+
+impl Terminal for FileTerminal {
+    fn write_prompt(&mut self, text: &str) -> io::Result<()> {
+        self.output.write_all(text.as_bytes())?;
+        self.output.flush()
+    }
+
+    fn read_line(&mut self, limit: u64) -> io::Result<String> {
+        let mut line = String::new();
+        (&mut self.input).take(limit).read_line(&mut line)?;
+        Ok(line.trim().to_owned())
+    }
+}
 
 /// Why a bounded read failed.
 #[derive(Debug)]

@@ -164,6 +164,25 @@ pub(crate) fn kill_process_group(pid: u32) {
     let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
 }
 
+pub(crate) fn home_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(std::path::PathBuf::from)
+}
+
+/// `exec(2)`: returns only when the program could not be started.
+pub(crate) fn exec_or_spawn(command: &mut std::process::Command) -> io::Result<i32> {
+    use std::os::unix::process::CommandExt;
+    Err(command.exec())
+}
+
+/// The controlling terminal, read and written through one open of `/dev/tty`.
+pub(crate) fn open_terminal_files() -> io::Result<(File, File)> {
+    let tty = OpenOptions::new().read(true).write(true).open("/dev/tty")?;
+    let output = tty.try_clone()?;
+    Ok((tty, output))
+}
+
 /// Test helpers for planting hostile files (Unix only; the Windows side reports Unsupported
 /// and the tests that need them skip).
 #[cfg(test)]

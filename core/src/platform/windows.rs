@@ -73,13 +73,34 @@ impl DirHandle {
             .open(self.0.join(name))
     }
 
+    /// Replaces `to`. A reader that opened `to` without delete sharing (another program, e.g.
+    /// the AWS CLI or a virus scanner) makes the rename fail with a sharing violation or
+    /// access denied until it closes the file: retried briefly, then the error is returned and
+    /// the caller skips the cache write.
     pub(crate) fn rename(&self, from: &str, to: &str) -> io::Result<()> {
-        std::fs::rename(self.0.join(from), self.0.join(to))
+        const ATTEMPTS: u32 = 10;
+        const PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+        let (from, to) = (self.0.join(from), self.0.join(to));
+        let mut attempt = 1;
+        loop {
+            match std::fs::rename(&from, &to) {
+                Err(e) if attempt < ATTEMPTS && is_held_open(&e) => {
+                    attempt += 1;
+                    std::thread::sleep(PAUSE);
+                }
+                result => return result,
+            }
+        }
     }
 
     pub(crate) fn remove(&self, name: &str) -> io::Result<()> {
         std::fs::remove_file(self.0.join(name))
     }
+}
+
+/// ERROR_ACCESS_DENIED (5) or ERROR_SHARING_VIOLATION (32): another handle holds the file.
+fn is_held_open(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(5 | 32))
 }
 
 pub(crate) fn create_private_dir(path: &Path) -> io::Result<()> {
@@ -95,6 +116,32 @@ pub(crate) fn private_fix(_meta: &Metadata, quoted_path: &str) -> String {
 pub(crate) fn own_process_group(_command: &mut std::process::Command) {}
 
 pub(crate) fn kill_process_group(_pid: u32) {}
+
+/// botocore's order (Python's `ntpath.expanduser`): `USERPROFILE`, then `HOMEDRIVE` +
+/// `HOMEPATH`. `HOME` is ignored, as there.
+pub(crate) fn home_dir() -> Option<std::path::PathBuf> {
+    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(profile) = var("USERPROFILE") {
+        return Some(profile.into());
+    }
+    let mut home = var("HOMEDRIVE")?;
+    home.push(var("HOMEPATH")?);
+    Some(home.into())
+}
+
+/// No exec on Windows: spawn with stdio inherited, wait, hand back the exit status (1 when
+/// the child ended without one).
+pub(crate) fn exec_or_spawn(command: &mut std::process::Command) -> io::Result<i32> {
+    let status = command.spawn()?.wait()?;
+    Ok(status.code().unwrap_or(1))
+}
+
+/// The console: `CONIN$` (opened read-write, as the console API expects) and `CONOUT$`.
+pub(crate) fn open_terminal_files() -> io::Result<(File, File)> {
+    let input = OpenOptions::new().read(true).write(true).open("CONIN$")?;
+    let output = OpenOptions::new().write(true).open("CONOUT$")?;
+    Ok((input, output))
+}
 
 #[cfg(test)]
 pub(crate) mod testing {
