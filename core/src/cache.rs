@@ -41,9 +41,7 @@ const LOCK_POLL: Duration = Duration::from_millis(25);
 
 /// The AWS CLI's cache directory for the current user, `~/.aws/cli/cache`.
 pub fn default_dir() -> Option<PathBuf> {
-    std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(|home| Path::new(&home).join(".aws").join("cli").join("cache"))
+    platform::home_dir().map(|home| home.join(".aws").join("cli").join("cache"))
 }
 
 /// botocore's key for an AssumeRole session: sha1 of the sorted-key JSON of the AssumeRole

@@ -765,11 +765,7 @@ fn provider_config(region: Option<String>) -> ProviderConfig {
 
 /// The path named by `var` (with aws-config's `~/` expansion), else `~/<default>`.
 fn config_path(var: &str, default: &str) -> Option<PathBuf> {
-    let home = || {
-        std::env::var_os("HOME")
-            .filter(|h| !h.is_empty())
-            .map(PathBuf::from)
-    };
+    let home = crate::platform::home_dir;
     match std::env::var(var).ok().filter(|v| !v.is_empty()) {
         Some(v) if v == "~" => home(),
         Some(v) => match v.strip_prefix("~/").or_else(|| v.strip_prefix("~\\")) {
@@ -842,9 +838,9 @@ fn sso_token_path(profile: &Profile) -> Option<PathBuf> {
         Some(session) => session,
         None => non_empty(profile, "sso_start_url")?,
     };
-    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
+    let home = crate::platform::home_dir()?;
     let name = format!("{}.json", hex::encode(sha1::Sha1::digest(key.as_bytes())));
-    Some(PathBuf::from(home).join(".aws/sso/cache").join(name))
+    Some(home.join(".aws/sso/cache").join(name))
 }
 
 fn non_empty<'a>(profile: &'a Profile, key: &str) -> Option<&'a str> {
