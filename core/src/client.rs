@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use crate::cache::{self, CacheEntry};
@@ -10,6 +10,7 @@ use crate::credentials::{Credentials, Secret};
 use crate::endpoint::{self, Endpoint};
 use crate::error::{Error, ErrorCode, Result};
 use crate::git_credential;
+pub use crate::mfa::{MfaPrompt, MfaRequest, SharedMfaPrompt};
 use crate::provider::ProfileContext;
 use crate::remote::{self, Remote};
 use crate::runtime;
@@ -25,25 +26,6 @@ pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(10 * 60);
 
 /// Environment variable of the official remote helper that replaces the CodeCommit host.
 pub const ENDPOINT_ENV: &str = "CODE_COMMIT_ENDPOINT";
-
-/// What an MFA prompt is asked for: the code for `serial`, to assume `role_arn` in `profile`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MfaRequest {
-    pub profile: String,
-    pub serial: String,
-    pub role_arn: String,
-}
-
-/// Supplies MFA codes. Called from a blocking context (never on an async executor thread),
-/// at most once per role session: the session is cached until it expires.
-pub trait MfaPrompt: Send + Sync {
-    /// The current code from the device named by `request.serial`. An error aborts the
-    /// credential request with that error.
-    fn code(&self, request: &MfaRequest) -> Result<String>;
-}
-
-/// A shareable MFA prompt (the bindings wrap their callbacks in one).
-pub type SharedMfaPrompt = Arc<dyn MfaPrompt>;
 
 /// How a [`Client`] resolves credentials and endpoints.
 #[derive(Clone)]

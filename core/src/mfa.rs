@@ -5,19 +5,36 @@
 //! and the AssumeRole call from aws-sdk-sts, with the same timeouts and retries as
 //! everything else. The session is then cached like any other role session.
 //!
-//! [`MfaPrompt`]: crate::client::MfaPrompt
-
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_config::BehaviorVersion;
 use aws_types::region::Region;
 
-use crate::client::{MfaRequest, SharedMfaPrompt};
 use crate::credentials::{Credentials, Secret};
 use crate::error::{Error, ErrorCode, Result};
 use crate::provider::ProfileContext;
 use crate::redact::{echo, shell_quote};
 use crate::sdk::{self, error_chain};
+
+/// What an MFA prompt is asked for: the code for `serial`, to assume `role_arn` in `profile`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MfaRequest {
+    pub profile: String,
+    pub serial: String,
+    pub role_arn: String,
+}
+
+/// Supplies MFA codes. Called from a blocking context (never on an async executor thread),
+/// at most once per role session: the session is cached until it expires.
+pub trait MfaPrompt: Send + Sync {
+    /// The current code from the device named by `request.serial`. An error aborts the
+    /// credential request with that error.
+    fn code(&self, request: &MfaRequest) -> Result<String>;
+}
+
+/// A shareable MFA prompt (the bindings wrap their callbacks in one).
+pub type SharedMfaPrompt = Arc<dyn MfaPrompt>;
 
 pub(crate) async fn assume_role_with_mfa(
     profile: &ProfileContext,

@@ -25,7 +25,7 @@ use aws_types::os_shim_internal::{Env, Fs};
 use aws_types::region::Region;
 
 use crate::cache;
-use crate::client::{MfaRequest, SharedMfaPrompt};
+use crate::mfa::{MfaRequest, SharedMfaPrompt};
 use crate::credentials::{self, Credentials, Secret};
 use crate::error::{Error, ErrorCode, Result};
 use crate::limits::{self, CONFIG_MAX, CREDENTIALS_MAX};
