@@ -4,16 +4,17 @@
 //! still come from aws-config (or static keys), the code from the caller's [`MfaPrompt`],
 //! and the AssumeRole call from aws-sdk-sts, with the same timeouts and retries as
 //! everything else. The session is then cached like any other role session.
-//!
+
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_config::BehaviorVersion;
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_types::region::Region;
 
 use crate::credentials::{Credentials, Secret};
 use crate::error::{Error, ErrorCode, Result};
-use crate::provider::ProfileContext;
+use crate::plan::RoleHop;
 use crate::redact::{echo, shell_quote};
 use crate::sdk::{self, error_chain};
 
@@ -36,14 +37,24 @@ pub trait MfaPrompt: Send + Sync {
 /// A shareable MFA prompt (the bindings wrap their callbacks in one).
 pub type SharedMfaPrompt = Arc<dyn MfaPrompt>;
 
-pub(crate) async fn assume_role_with_mfa(
-    profile: &ProfileContext,
-    request: MfaRequest,
-    sts_region: Option<String>,
+/// The prompt to ask, or `MfaRequired` naming the profile when there is none (checked before
+/// the source credentials are resolved).
+pub(crate) fn require_prompt(
+    request: &MfaRequest,
     prompt: Option<&SharedMfaPrompt>,
+) -> Result<SharedMfaPrompt> {
+    prompt.cloned().ok_or_else(|| no_prompt(request))
+}
+
+/// AssumeRole `hop` with the code `prompt` gives, from the `source` credentials. The caller
+/// validates the result and names its source.
+pub(crate) async fn assume_role_with_mfa(
+    request: &MfaRequest,
+    hop: &RoleHop,
+    source: SharedCredentialsProvider,
+    sts_region: Option<String>,
+    prompt: SharedMfaPrompt,
 ) -> Result<Credentials> {
-    let prompt = prompt.cloned().ok_or_else(|| no_prompt(&request))?;
-    let source = profile.role_source(sts_region.clone()).await?;
     let asked = request.clone();
     let code = tokio::task::spawn_blocking(move || prompt.code(&asked))
         .await
@@ -68,20 +79,16 @@ pub(crate) async fn assume_role_with_mfa(
         .retry_config(sdk::retries())
         .load()
         .await;
-    let session_name = profile
-        .setting("role_session_name")
-        .map(str::to_owned)
+    let session_name = hop
+        .session_name
+        .clone()
         .unwrap_or_else(default_session_name);
     let output = aws_sdk_sts::Client::new(&sdk)
         .assume_role()
         .role_arn(&request.role_arn)
         .role_session_name(session_name)
-        .set_external_id(profile.setting("external_id").map(str::to_owned))
-        .set_duration_seconds(
-            profile
-                .setting("duration_seconds")
-                .and_then(|d| d.trim().parse().ok()),
-        )
+        .set_external_id(hop.external_id.clone())
+        .set_duration_seconds(hop.duration.and_then(|d| i32::try_from(d.as_secs()).ok()))
         .serial_number(&request.serial)
         .token_code(code)
         .send()
@@ -103,15 +110,12 @@ pub(crate) async fn assume_role_with_mfa(
         .credentials()
         .ok_or_else(|| Error::new(ErrorCode::CredentialSource, "STS returned no credentials"))?;
     let expiry = SystemTime::try_from(*c.expiration()).ok();
-    profile.validated(
-        Credentials::new(
-            c.access_key_id(),
-            c.secret_access_key(),
-            Some(Secret::new(c.session_token())),
-            expiry,
-        )
-        .with_source(format!("{} (MFA)", profile.describe_source())),
-    )
+    Ok(Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(Secret::new(c.session_token())),
+        expiry,
+    ))
 }
 
 fn default_session_name() -> String {
