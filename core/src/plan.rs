@@ -733,3 +733,6 @@ pub(crate) fn self_source_without_keys(name: &str) -> Error {
         ),
     )
 }
+
+#[cfg(test)]
+mod tests;
