@@ -5,11 +5,14 @@ use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
+use aws_types::os_shim_internal::Env;
+
 use crate::cache::{self, CacheEntry};
 use crate::credentials::{Credentials, Secret};
 use crate::endpoint::{self, Endpoint};
 use crate::error::{Error, ErrorCode, Result};
 use crate::git_credential;
+use crate::plan;
 pub use crate::mfa::{MfaPrompt, MfaRequest, SharedMfaPrompt};
 use crate::provider::ProfileContext;
 use crate::remote::{self, Remote};
@@ -80,6 +83,7 @@ impl Default for ClientOptions {
 /// Resolves remotes to signed Git credentials. Cheap to share between threads.
 pub struct Client {
     options: ClientOptions,
+    env: Env,
     trusted: Option<Endpoint>,
     memo: Mutex<HashMap<MemoKey, Credentials>>,
     /// Resolutions in flight, by memo key: concurrent requests for one profile share one.
@@ -115,11 +119,13 @@ impl Target {
 impl Client {
     pub fn new(options: ClientOptions) -> Result<Client> {
         check_options(&options)?;
-        let endpoint = options.endpoint.clone().or_else(|| {
-            std::env::var(ENDPOINT_ENV)
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-        });
+        // The one place the library reads the process environment (a live view, not a
+        // copy); everything below reads it through this `Env`, so tests can inject one.
+        let env = Env::real();
+        let endpoint = options
+            .endpoint
+            .clone()
+            .or_else(|| plan::var(&env, ENDPOINT_ENV).filter(|v| !v.trim().is_empty()));
         if let Some(endpoint) = &endpoint {
             arguments::check_len("endpoint", endpoint, arguments::HOST_MAX)?;
         }
@@ -132,6 +138,7 @@ impl Client {
         }
         Ok(Client {
             options,
+            env,
             trusted,
             memo: Mutex::new(HashMap::new()),
             flights: SingleFlight::new(),
@@ -160,7 +167,7 @@ impl Client {
             .profile
             .as_deref()
             .or(self.options.profile.as_deref());
-        let profile = ProfileContext::load(profile_name)?;
+        let profile = ProfileContext::load_with(profile_name, self.env.clone())?;
         let region = remote
             .region
             .clone()
