@@ -3,7 +3,7 @@
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
-use codecommit_auth::sign::{SigningRequest, sign_password};
+use codecommit_auth::signature::{SigningRequest, sign_password};
 use codecommit_auth::{Client, ClientOptions, CredentialRequest, Remote, Secret};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 

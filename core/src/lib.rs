@@ -13,9 +13,11 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod arguments;
 pub mod binding;
 pub mod cache;
 pub mod client;
+pub mod credential;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
@@ -31,15 +33,20 @@ pub mod remote;
 mod resolve;
 mod runtime;
 mod sdk;
-pub mod sign;
+/// The old path of [`signature`], kept so `codecommit_auth::sign::…` still builds; new code
+/// uses `codecommit_auth::signature`. `codecommit_auth::sign` the function is [`sign()`].
+#[doc(hidden)]
+pub mod sign {
+    pub use crate::signature::*;
+}
+pub mod signature;
 pub mod trace;
 
-pub use client::{
-    Client, ClientOptions, GitCredential, MfaPrompt, MfaRequest, SharedMfaPrompt, Target, sign,
-    sign_credentials, url_encode,
-};
+pub use client::{Client, ClientOptions, Target};
+pub use credential::{GitCredential, sign, sign_credentials, url_encode};
 pub use credentials::{Credentials, Secret};
 pub use endpoint::{Endpoint, HostInfo, classify_host};
 pub use error::{Error, ErrorCode, Result};
 pub use git_credential::CredentialRequest;
+pub use mfa::{MfaPrompt, MfaRequest, SharedMfaPrompt};
 pub use remote::Remote;

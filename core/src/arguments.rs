@@ -1,5 +1,5 @@
-//! Bounds on what callers hand to [`Client::new`](super::Client::new) and
-//! [`sign`](super::sign), checked first, so every surface (CLI, C, Python, Node) refuses an
+//! Bounds on what callers hand to [`Client::new`](crate::Client::new) and
+//! [`sign`](crate::sign()), checked first, so every surface (CLI, C, Python, Node) refuses an
 //! absurd value with `INVALID_ARGUMENT` (22). The message names the argument and the limit
 //! but never repeats the value: it may be a secret, and it may be megabytes long.
 
