@@ -7,6 +7,7 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::redact;
+use crate::region::is_region_shaped;
 
 /// A host that passed the allowlist, and what it tells us.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,25 +107,6 @@ pub fn validate_region(region: &str) -> Result<()> {
             ),
         ))
     }
-}
-
-pub(crate) fn is_region_shaped(region: &str) -> bool {
-    let parts: Vec<&str> = region.split('-').collect();
-    let Some((last, rest)) = parts.split_last() else {
-        return false;
-    };
-    region.len() <= 32
-        && rest.len() >= 2
-        && rest[0].len() == 2
-        && rest[0].bytes().all(|b| b.is_ascii_lowercase())
-        && rest[1..].iter().all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-        && !last.is_empty()
-        && last.len() <= 3
-        && last.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Classifies `host` (optionally with `:port`) against the CodeCommit host shapes.

@@ -6,7 +6,7 @@
 //! everything else. The session is then cached like any other role session.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_config::BehaviorVersion;
 use aws_credential_types::provider::SharedCredentialsProvider;
@@ -14,7 +14,6 @@ use aws_types::region::Region;
 
 use crate::credentials::{Credentials, Secret};
 use crate::error::{Error, ErrorCode, Result};
-use crate::plan::RoleHop;
 use crate::redact::{echo, shell_quote};
 use crate::sdk::{self, error_chain};
 
@@ -46,11 +45,18 @@ pub(crate) fn require_prompt(
     prompt.cloned().ok_or_else(|| no_prompt(request))
 }
 
-/// AssumeRole `hop` with the code `prompt` gives, from the `source` credentials. The caller
+/// The AssumeRole settings of the role's profile (taken from the plan's hop).
+pub(crate) struct RoleSettings<'a> {
+    pub session_name: Option<&'a str>,
+    pub external_id: Option<&'a str>,
+    pub duration: Option<Duration>,
+}
+
+/// AssumeRole `request.role_arn` with the code `prompt` gives, from the `source` credentials. The caller
 /// validates the result and names its source.
 pub(crate) async fn assume_role_with_mfa(
     request: &MfaRequest,
-    hop: &RoleHop,
+    hop: RoleSettings<'_>,
     source: SharedCredentialsProvider,
     sts_region: Option<String>,
     prompt: SharedMfaPrompt,
@@ -81,13 +87,12 @@ pub(crate) async fn assume_role_with_mfa(
         .await;
     let session_name = hop
         .session_name
-        .clone()
-        .unwrap_or_else(default_session_name);
+        .map_or_else(default_session_name, str::to_owned);
     let output = aws_sdk_sts::Client::new(&sdk)
         .assume_role()
         .role_arn(&request.role_arn)
         .role_session_name(session_name)
-        .set_external_id(hop.external_id.clone())
+        .set_external_id(hop.external_id.map(str::to_owned))
         .set_duration_seconds(hop.duration.and_then(|d| i32::try_from(d.as_secs()).ok()))
         .serial_number(&request.serial)
         .token_code(code)

@@ -7,8 +7,8 @@
 //! last line of defence applied by `Error::new` to the whole message (URL userinfo, signature-
 //! and token-shaped strings, control characters, length).
 
-use crate::endpoint::is_region_shaped;
 use crate::limits::{ECHO_VALUE_MAX, ERROR_LINE_MAX};
+use crate::region::is_region_shaped;
 
 /// What replaces a secret.
 pub const REDACTED: &str = "<redacted>";

@@ -7,9 +7,10 @@
 //! - `https://HOST/v1/repos/REPO` for CodeCommit hosts (standard, FIPS, VPC endpoint, China,
 //!   GovCloud); the region comes from the host.
 
-use crate::endpoint::{self, Endpoint, is_region_shaped};
+use crate::endpoint::{self, Endpoint};
 use crate::error::{Error, ErrorCode, Result};
 use crate::redact;
+use crate::region::is_region_shaped;
 
 /// The accepted forms, shown in every parse error.
 pub const ACCEPTED_FORMS: &str = "codecommit://[PROFILE@]REPO, codecommit::REGION://[PROFILE@]REPO \

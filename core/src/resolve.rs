@@ -65,8 +65,13 @@ impl ProfileContext {
                 });
                 let prompt = mfa::require_prompt(&request, mfa)?;
                 let source = self.role_source(sts_region.clone()).await?;
+                let settings = mfa::RoleSettings {
+                    session_name: hop.session_name.as_deref(),
+                    external_id: hop.external_id.as_deref(),
+                    duration: hop.duration,
+                };
                 let creds = Box::pin(mfa::assume_role_with_mfa(
-                    &request, &hop, source, sts_region, prompt,
+                    &request, settings, source, sts_region, prompt,
                 ))
                 .await?;
                 self.validated(creds.with_source(format!("{} (MFA)", plan.description)))
