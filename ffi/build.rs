@@ -11,10 +11,29 @@ fn main() {
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
 
-    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
-        let major = env::var("CARGO_PKG_VERSION_MAJOR").expect("CARGO_PKG_VERSION_MAJOR");
-        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libcodecommit_auth.so.{major}");
-        link_soname_in_build_tree(&out_dir, &major);
+    let major = env::var("CARGO_PKG_VERSION_MAJOR").expect("CARGO_PKG_VERSION_MAJOR");
+    match env::var("CARGO_CFG_TARGET_OS").as_deref() {
+        Ok("linux") => {
+            println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libcodecommit_auth.so.{major}");
+            link_soname_in_build_tree(&out_dir, &major);
+        }
+        // macOS: the install name is what a program records (as the SONAME on Linux), found
+        // through the program's rpath; compatibility_version lets dyld refuse an older dylib.
+        Ok("macos") => {
+            let minor = env::var("CARGO_PKG_VERSION_MINOR").expect("CARGO_PKG_VERSION_MINOR");
+            let version = env::var("CARGO_PKG_VERSION").expect("CARGO_PKG_VERSION");
+            for arg in [
+                format!("-Wl,-install_name,@rpath/libcodecommit_auth.{major}.dylib"),
+                format!("-Wl,-compatibility_version,{major}.{minor}.0"),
+                format!("-Wl,-current_version,{version}"),
+            ] {
+                println!("cargo:rustc-cdylib-link-arg={arg}");
+            }
+        }
+        // Windows: cargo names them codecommit_auth.dll, its import library
+        // (libcodecommit_auth.dll.a with mingw, codecommit_auth.dll.lib with MSVC) and the
+        // static library (libcodecommit_auth.a / codecommit_auth.lib). Nothing to add.
+        _ => {}
     }
 
     let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
