@@ -378,10 +378,12 @@ impl Client {
             .profile
             .configured_region()
             .or_else(|| Some(target.region.clone()));
-        target
+        // The profile's ca_bundle applies to every AWS call of this resolution (sdk.rs).
+        let ca_bundle = target.profile.setting("ca_bundle").map(str::to_owned);
+        let resolution = target
             .profile
-            .provider_credentials(sts_region, self.options.mfa.as_ref())
-            .await
+            .provider_credentials(sts_region, self.options.mfa.as_ref());
+        crate::sdk::with_profile_ca_bundle(ca_bundle, resolution).await
     }
 
     fn cache_entry(&self, profile: &ProfileContext) -> Option<CacheEntry> {

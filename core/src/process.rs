@@ -41,8 +41,30 @@ pub(crate) async fn credentials(
     command: &str,
     timeout: Duration,
 ) -> Result<Credentials> {
-    let output = run(profile, command, timeout, CREDENTIALS_MAX).await?;
-    parse(profile, &output)
+    // Only the program's name: arguments may carry tokens.
+    let program = split(command)
+        .ok()
+        .and_then(|words| words.into_iter().next())
+        .unwrap_or_default();
+    let timer = crate::trace::timer(
+        "process",
+        format_args!(
+            "credential_process of profile {} runs {}",
+            crate::redact::echo(profile),
+            crate::redact::echo(program.rsplit(['/', '\\']).next().unwrap_or_default())
+        ),
+    );
+    let result = run(profile, command, timeout, CREDENTIALS_MAX)
+        .await
+        .and_then(|output| parse(profile, &output));
+    match &result {
+        Ok(creds) => timer.finish(format_args!(
+            "ok, key {}",
+            crate::trace::key_id(creds.access_key_id())
+        )),
+        Err(e) => timer.finish(format_args!("failed ({})", e.code().name())),
+    }
+    result
 }
 
 /// Splits a command line as Python's `shlex.split(s)` does (POSIX mode, no comments).
