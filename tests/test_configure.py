@@ -14,6 +14,7 @@ Each test runs the real git against the configuration `configure` wrote:
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 from pathlib import Path
 
@@ -59,7 +60,9 @@ def env(isolated_env, tmp_path):
     Path(isolated_env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(
         f"[dev]\naws_access_key_id = {akid}\naws_secret_access_key = {secret}\n"
     )
-    return {**isolated_env, "PATH": f"{BIN_DIR}:{isolated_env['PATH']}"}, store, akid, secret
+    # doctor's clock check asks STS for its Date: keep it on loopback (refused: skipped).
+    return ({**isolated_env, "PATH": f"{BIN_DIR}:{isolated_env['PATH']}",
+             "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9"}, store, akid, secret)
 
 
 def fill(host: str, env: dict[str, str], path: str = "v1/repos/demo") -> dict[str, str]:
@@ -195,3 +198,74 @@ def test_doctor_names_the_python_remote_helper_first_on_path(env):
     found = doctor(shadowed)
     assert any("PATH finds" in f and str(VENV_BIN / "git-remote-codecommit") in f and "pip uninstall" in f
                for f in found), found
+
+
+class _SkewedSts:
+    """Answers every request with 403 and a `Date` header `offset` seconds from now."""
+
+    def __init__(self, offset: float) -> None:
+        import http.server
+        import threading
+        import time as _time
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def date_time_string(self, timestamp=None):  # noqa: ANN001, ARG002
+                from email.utils import formatdate
+                return formatdate(_time.time() + offset, usegmt=True)
+
+            def do_GET(self):  # noqa: N802
+                self.send_response(403)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_POST = do_GET
+
+            def log_message(self, *args):  # noqa: ANN002
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("offset,expected", [(3600, "behind"), (-900, "ahead"), (0, None)])
+def test_doctor_reports_clock_skew_against_the_sts_date_header(env, offset, expected):
+    env, _, _, _ = env
+    tool(["configure", "--profile", "dev"], env)
+    sts = _SkewedSts(offset)
+    try:
+        found = doctor({**env, "AWS_ENDPOINT_URL_STS": sts.url})
+    finally:
+        sts.close()
+    skew = [f for f in found if "clock" in f]
+    if expected is None:
+        assert skew == [] and [f.split() for f in found] == [["set-up:", "ok"]]
+    else:
+        assert len(skew) == 1 and expected in skew[0], found
+        seconds = int(re.search(r"(\d+) s ", skew[0]).group(1))
+        assert abs(seconds - abs(offset)) <= 2, skew[0]
+        assert "fix:" in skew[0]
+
+
+def test_doctor_skips_the_clock_check_when_sts_is_unreachable(env):
+    env, _, _, _ = env
+    tool(["configure", "--profile", "dev"], env)
+    found = doctor({**env, "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9"})
+    assert [f.split() for f in found] == [["set-up:", "ok"]]
+
+
+def test_system_scope_writes_the_system_file(env, tmp_path):
+    env, _, _, _ = env
+    system = tmp_path / "gitconfig-system"
+    system_env = {k: v for k, v in env.items() if k != "GIT_CONFIG_NOSYSTEM"}
+    system_env["GIT_CONFIG_SYSTEM"] = str(system)
+    before = Path(env["GIT_CONFIG_GLOBAL"]).read_bytes()
+    tool(["configure", "--system", "--profile", "dev"], system_env)
+    assert Path(env["GIT_CONFIG_GLOBAL"]).read_bytes() == before
+    assert "git-credential-codecommit --profile dev" in system.read_text()
+    tool(["unconfigure", "--system"], system_env)
+    assert "codecommit" not in system.read_text()

@@ -6,7 +6,8 @@
 //! - `credential.useHttpPath` is not true for the URL: git sends no path to sign;
 //! - another `git-remote-codecommit`/`git-credential-codecommit` (e.g. the Python package)
 //!   comes first on `PATH`;
-//! - git is older than 2.41, which ignores `password_expiry_utc`.
+//! - git is older than 2.41, which ignores `password_expiry_utc`;
+//! - this clock is off from the `Date` header of STS (when STS answers).
 //!
 //! Git's rules are followed exactly: every `credential.<url>.helper` whose URL matches (a `*`
 //! matches one host component) applies in config order, and an empty value clears the list.
@@ -246,6 +247,24 @@ fn git_version() -> Option<String> {
             "git {}.{} is older than 2.41: it ignores password_expiry_utc, so a credential \
              store may hand out an expired password; fix: upgrade git",
             version.0, version.1
+        )
+    })
+}
+
+/// Largest clock difference left unreported: STS refuses SigV4 requests more than 5 minutes
+/// off, CodeCommit passwords more than 15; a minute already means the clock is not synced.
+const SKEW_TOLERANCE_SECS: i64 = 60;
+
+/// This machine's clock against the `Date` header of STS in `region`, when STS answers.
+pub fn clock_skew(region: &str) -> Option<String> {
+    let skew = codecommit_auth::sts_clock_skew_blocking(region)?;
+    (skew.abs() > SKEW_TOLERANCE_SECS).then(|| {
+        let direction = if skew > 0 { "behind" } else { "ahead of" };
+        format!(
+            "this clock is {} s {direction} STS's (its Date header): signatures more than 5 \
+             minutes (STS) or 15 minutes (CodeCommit) off are refused; fix: synchronize the \
+             clock (for example `timedatectl set-ntp true`, or the OS's time settings)",
+            skew.abs()
         )
     })
 }

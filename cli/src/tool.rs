@@ -150,7 +150,7 @@ fn doctor(args: &Args, remote: Option<&str>) -> Result<()> {
         ("signed host", echo(&target.sign_host)),
         ("credential source", echo(&target.profile.describe_source())),
     ]))?;
-    setup_checks(&target.plain_url())?;
+    setup_checks(&target.plain_url(), &target.region)?;
     let creds = client.credentials_blocking(&target)?;
     let token = if creds.session_token().is_some() {
         "yes"
@@ -169,8 +169,9 @@ fn doctor(args: &Args, remote: Option<&str>) -> Result<()> {
 }
 
 /// The set-up checks (see `checks`): one `problem:` line each, or `set-up: ok`.
-fn setup_checks(url: &str) -> Result<()> {
-    let found = checks::findings(url);
+fn setup_checks(url: &str, region: &str) -> Result<()> {
+    let mut found = checks::findings(url);
+    found.extend(checks::clock_skew(region));
     if found.is_empty() {
         return report::out(&lines([("set-up", "ok".to_owned())]));
     }
