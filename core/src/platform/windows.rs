@@ -1,9 +1,13 @@
-//! Windows: no FIFOs to block on and no mode bits. The owner check with an owner-only DACL
-//! belongs to the Windows port; until then this side accepts what the file system allows.
+//! Windows: no FIFOs to block on and no mode bits. The cache directory and the files created
+//! in it get an owner-only DACL, and what is read from it must be owned by the current user
+//! (or Administrators/SYSTEM): the Windows form of 0700/0600 and OpenSSH's owner rule. The
+//! Win32 calls live in the `codecommit-auth-winsec` crate (core forbids unsafe code).
 
 use std::fs::{File, FileType, Metadata, OpenOptions};
 use std::io;
 use std::path::Path;
+
+use codecommit_auth_winsec as winsec;
 
 pub(crate) fn open_nonblocking(path: &Path) -> io::Result<File> {
     OpenOptions::new().read(true).open(path)
@@ -38,6 +42,7 @@ impl DirHandle {
         if !meta.is_dir() {
             return Err(io::Error::other("not a directory"));
         }
+        check_owner(path)?;
         Ok(DirHandle(path.to_path_buf()))
     }
 
@@ -45,12 +50,16 @@ impl DirHandle {
         std::fs::metadata(&self.0)
     }
 
+    /// The owner-only DACL (inherited by new entries), on a directory we own.
     pub(crate) fn make_private(&self) -> io::Result<()> {
-        Ok(())
+        winsec::restrict_to_owner(&self.0, true)
     }
 
     pub(crate) fn open_file(&self, name: &str) -> io::Result<File> {
-        open_no_follow(&self.0.join(name))
+        let path = self.0.join(name);
+        let file = open_no_follow(&path)?;
+        check_owner(&path)?;
+        Ok(file)
     }
 
     pub(crate) fn open_lock(&self, name: &str) -> io::Result<File> {
@@ -58,19 +67,25 @@ impl DirHandle {
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
             return Err(io::Error::other("a symbolic link where a file belongs"));
         }
-        OpenOptions::new()
+        let file = OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
-            .open(path)
+            .open(&path)?;
+        check_owner(&path)?;
+        Ok(file)
     }
 
+    /// A new file (never an existing one), owner-only before anything is written to it.
     pub(crate) fn create_new(&self, name: &str) -> io::Result<File> {
-        OpenOptions::new()
+        let path = self.0.join(name);
+        let file = OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(self.0.join(name))
+            .open(&path)?;
+        winsec::restrict_to_owner(&path, false)?;
+        Ok(file)
     }
 
     /// Replaces `to`. A reader that opened `to` without delete sharing (another program, e.g.
@@ -103,8 +118,25 @@ fn is_held_open(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(5 | 32))
 }
 
+/// Creates `path` and its parents; a directory created here gets the owner-only DACL (an
+/// existing one is left as it is, as on Unix).
 pub(crate) fn create_private_dir(path: &Path) -> io::Result<()> {
-    std::fs::create_dir_all(path)
+    if std::fs::symlink_metadata(path).is_ok() {
+        return std::fs::create_dir_all(path);
+    }
+    std::fs::create_dir_all(path)?;
+    winsec::restrict_to_owner(path, true)
+}
+
+/// Refuses what someone else owns (the Windows form of the Unix uid check).
+fn check_owner(path: &Path) -> io::Result<()> {
+    if winsec::owned_by_current_user(path)? {
+        Ok(())
+    } else {
+        Err(io::Error::other(
+            "it is owned by another user, not by you, Administrators or SYSTEM",
+        ))
+    }
 }
 
 pub(crate) fn private_fix(_meta: &Metadata, quoted_path: &str) -> String {
