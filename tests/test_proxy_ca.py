@@ -134,6 +134,7 @@ def test_proxy_credentials_in_the_url_work_and_are_never_shown(base_env, sts_tls
         wrong = {**env, "HTTPS_PROXY": proxy.url_with_auth.replace("corp-user", "someone-else")}
         failed = ours(wrong)
         assert failed.returncode == 18, failed.stderr
+        assert "407" in failed.stderr and "HTTPS_PROXY" in failed.stderr
         assert aws(wrong).returncode != 0
         assert [e.status for e in proxy.log][-2:] == [407, 407]
         encoded = urlsplit(proxy.url_with_auth).password

@@ -399,9 +399,21 @@ fn describe(request: &HttpRequest, host: &str, direct: bool) -> String {
     )
 }
 
-/// A failed TLS handshake becomes one actionable line naming the host; other errors pass.
+/// A failed TLS handshake, or a proxy that refuses our proxy credentials, becomes one
+/// actionable line naming the host; other errors pass unchanged.
 fn explain_tls(error: ConnectorError, host: &str) -> ConnectorError {
     let chain = error_chain(&error);
+    if chain.contains("proxy authorization required") {
+        return ConnectorError::io(
+            format!(
+                "the proxy refused to connect to {} (407 Proxy Authentication Required): check \
+                 the user and password in HTTPS_PROXY/HTTP_PROXY (http://USER:PASSWORD@HOST:PORT, \
+                 percent-encoded)",
+                echo(host)
+            )
+            .into(),
+        );
+    }
     let is_tls = chain.contains("TLS handshake failed")
         || chain.contains("invalid peer certificate")
         || chain.contains("certificate");
@@ -642,6 +654,12 @@ mod tests {
         let text = error_chain(&explain_tls(inner, "sts.example.com"));
         assert!(
             text.contains("sts.example.com") && text.contains("AWS_CA_BUNDLE"),
+            "{text}"
+        );
+        let refused = ConnectorError::io("tunnel error: proxy authorization required".into());
+        let text = error_chain(&explain_tls(refused, "sts.example.com"));
+        assert!(
+            text.contains("407") && text.contains("HTTPS_PROXY"),
             "{text}"
         );
         let other = ConnectorError::io("connection refused".into());
