@@ -489,6 +489,32 @@ def test_role_profile_caches_under_userprofile_and_reuses_it(credential_exe, run
     assert len(sts_endpoint.sts_calls("assume_role")) == 1, "the second call did not use the cache"
 
 
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the entry to another uid")
+def test_cache_entry_owned_by_another_user_is_not_trusted(credential_exe, run_exe, sts_endpoint, tmp_path):
+    """The Windows owner check (winsec): wine reports a file of another Unix uid as owned by
+    another SID, so a planted session is refused and STS is asked again."""
+    profile = tmp_path / "p"
+    (profile / ".aws").mkdir(parents=True)
+    (profile / ".aws" / "config").write_text(
+        f"[profile base]\nregion = us-east-1\n[profile deployer]\nrole_arn = {ROLE_ARN}\n"
+        "source_profile = base\nregion = us-east-1\n")
+    (profile / ".aws" / "credentials").write_text(
+        "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n")
+    endpoint_host = sts_endpoint.url.split("://", 1)[1].rstrip("/")
+    env = {"AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url, "CODE_COMMIT_ENDPOINT": sts_endpoint.url}
+    win_env = {"USERPROFILE": win_path(profile), "HOME": None}
+    request = f"protocol=http\nhost={endpoint_host}\npath=v1/repos/r\n\n"
+    args = ["--profile", "deployer", "--region", "us-west-2", "get"]
+    first = run_exe(credential_exe, args, env=env, win_env=win_env, input=request)
+    assert first.returncode == 0, first.stderr
+    [entry] = (profile / ".aws" / "cli" / "cache").glob("*.json")
+    os.chown(entry, 12345, 12345)
+    second = run_exe(credential_exe, args, env=env, win_env=win_env, input=request)
+    assert second.returncode == 0, second.stderr
+    assert len(sts_endpoint.sts_calls("assume_role")) == 2, "a foreign entry was trusted"
+    assert "owned by another user" in second.stderr, second.stderr
+
 # --------------------------------------------------------------------------
 # git-remote-codecommit.exe: spawn git, wait, pass the status.
 # --------------------------------------------------------------------------
