@@ -107,3 +107,25 @@ def test_after_a_403_git_sends_no_erase_so_the_session_stays(setup):
     assert failed.returncode != 0 and "403" in failed.stderr
     assert "git-credential-codecommit:" not in failed.stderr
     assert len(cache_files(env)) == 1
+
+
+def test_through_the_remote_helper(sts_endpoint, isolated_env):
+    """codecommit:// remotes: git-remote-codecommit injects our helper, which gets the erase."""
+    Path(isolated_env["AWS_CONFIG_FILE"]).write_text(
+        "[profile base]\nregion = us-east-1\n"
+        f"[profile deployer]\nrole_arn = {ROLE}\nsource_profile = base\nrole_session_name = e2e\n"
+    )
+    Path(isolated_env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(
+        "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n"
+    )
+    env = {**isolated_env, "AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url, "CODE_COMMIT_ENDPOINT": sts_endpoint.url,
+           "PATH": f"{BIN_DIR}:{isolated_env['PATH']}"}
+    remote = f"codecommit::us-east-1://deployer@{sts_endpoint.add_repo().name}"
+    helpers.run_git(["ls-remote", remote], env)
+    first = session_keys(sts_endpoint)[-1]
+    revoke(sts_endpoint, first, 401)
+    failed = helpers.run_git(["ls-remote", remote], env, check=False)
+    assert failed.returncode != 0 and "dropped it from the credential cache" in failed.stderr, failed.stderr
+    helpers.run_git(["ls-remote", remote], env)
+    assert session_keys(sts_endpoint)[-1] != first
+    assert len(sts_endpoint.sts_calls("assume_role")) == 2
