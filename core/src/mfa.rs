@@ -8,9 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_config::BehaviorVersion;
 use aws_credential_types::provider::SharedCredentialsProvider;
-use aws_types::region::Region;
 
 use crate::credentials::{Credentials, Secret};
 use crate::error::{Error, ErrorCode, Result};
@@ -76,15 +74,7 @@ pub(crate) async fn assume_role_with_mfa(
             ),
         ));
     }
-    let region = sts_region.unwrap_or_else(|| "us-east-1".to_owned());
-    let sdk = aws_config::defaults(BehaviorVersion::latest())
-        .credentials_provider(source)
-        .region(Region::new(region))
-        .http_client(sdk::http_client())
-        .timeout_config(sdk::timeouts())
-        .retry_config(sdk::retries())
-        .load()
-        .await;
+    let sdk = sdk::sts_config(sts_region, Some(source)).await;
     let session_name = hop
         .session_name
         .map_or_else(default_session_name, str::to_owned);

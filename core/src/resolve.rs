@@ -31,7 +31,7 @@ use crate::sdk::{self, error_chain, http_client, is_timeout, retries, timeouts};
 use crate::{process, trace};
 
 impl ProfileContext {
-    /// Runs this profile's [`Plan`]. `sts_region` is where STS (and other regional
+    /// Runs this profile's [`Plan`](crate::plan::Plan). `sts_region` is where STS (and other regional
     /// services) are called.
     pub async fn provider_credentials(
         &self,
@@ -124,15 +124,7 @@ impl ProfileContext {
     ) -> Result<Credentials> {
         let role_arn = hop.role_arn.as_str();
         let source = self.role_source(sts_region.clone()).await?;
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(Region::new(
-                sts_region.unwrap_or_else(|| "us-east-1".to_owned()),
-            ))
-            .http_client(http_client())
-            .timeout_config(timeouts())
-            .retry_config(retries())
-            .load()
-            .await;
+        let sdk = sdk::sts_config(sts_region, None).await;
         let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn).configure(&sdk);
         if let Some(duration) = hop.duration {
             builder = builder.session_length(duration);

@@ -550,6 +550,25 @@ where
     Ok(out)
 }
 
+/// The one `SdkConfig` for STS calls (AssumeRole with or without MFA): our HTTP client,
+/// timeouts and retries, in `region` (us-east-1 when none), signed with `credentials` when
+/// given. Added by the layers refactor so mfa.rs and resolve.rs stop writing it twice.
+pub(crate) async fn sts_config(
+    region: Option<String>,
+    credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
+) -> aws_types::SdkConfig {
+    let region = region.unwrap_or_else(|| "us-east-1".to_owned());
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_types::region::Region::new(region))
+        .http_client(http_client())
+        .timeout_config(timeouts())
+        .retry_config(retries());
+    if let Some(credentials) = credentials {
+        loader = loader.credentials_provider(credentials);
+    }
+    loader.load().await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
