@@ -184,7 +184,7 @@ pub fn parse_at(value: Option<&str>) -> Result<Option<SystemTime>> {
                 .map(SystemTime::from)
                 .ok()
                 // A time with an offset can leave 0000..9999 once in UTC.
-                .filter(|at| codecommit_auth::sign::utc_date_time(*at).is_some())
+                .filter(|at| codecommit_auth::signature::utc_date_time(*at).is_some())
                 .ok_or_else(|| {
                     Error::new(
                         ErrorCode::InvalidArgument,
@@ -203,7 +203,7 @@ pub fn parse_at(value: Option<&str>) -> Result<Option<SystemTime>> {
 pub fn rfc3339(at: SystemTime) -> String {
     // Not `OffsetDateTime::from`, which panics after 9999 (e.g. --at 9999-12-31T23:59:59Z
     // plus the 15-minute validity).
-    codecommit_auth::sign::utc_date_time(at)
+    codecommit_auth::signature::utc_date_time(at)
         .and_then(|t| t.format(&Rfc3339).ok())
         .unwrap_or_else(|| "?".into())
 }

@@ -508,7 +508,7 @@ fn parse_entry(doc: &Value) -> Option<Credentials> {
     let expiry = SystemTime::from(OffsetDateTime::parse(text("Expiration")?, &Rfc3339).ok()?);
     // Only a date that is one in UTC too (0000 to 9999): "9999-12-31T23:59:59-23:59" would
     // make every later use of the expiry panic.
-    crate::sign::utc_date_time(expiry)?;
+    crate::signature::utc_date_time(expiry)?;
     let creds = Credentials::new(
         text("AccessKeyId")?,
         text("SecretAccessKey")?,
@@ -522,7 +522,7 @@ fn parse_entry(doc: &Value) -> Option<Credentials> {
 /// `2026-01-02T03:04:05Z`, which botocore and we both parse. An expiry past 9999 (from a
 /// hostile source) is written as 1970: expired, so the entry is never used.
 fn format_time(at: SystemTime) -> String {
-    let t = crate::sign::utc_date_time(at)
+    let t = crate::signature::utc_date_time(at)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
         .replace_nanosecond(0)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH);

@@ -34,12 +34,6 @@ pub mod remote;
 mod resolve;
 mod runtime;
 mod sdk;
-/// The old path of [`signature`], kept so `codecommit_auth::sign::…` still builds; new code
-/// uses `codecommit_auth::signature`. `codecommit_auth::sign` the function is [`sign()`].
-#[doc(hidden)]
-pub mod sign {
-    pub use crate::signature::*;
-}
 pub mod signature;
 pub mod trace;
 

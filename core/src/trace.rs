@@ -197,7 +197,7 @@ pub fn key_id(access_key_id: &str) -> String {
 
 /// A time as `2026-01-02T03:04:05Z` for trace lines (`?` outside 0000..9999).
 pub fn time(at: SystemTime) -> String {
-    crate::sign::utc_date_time(at)
+    crate::signature::utc_date_time(at)
         .and_then(|t| t.replace_nanosecond(0).ok())
         .and_then(|t| {
             t.format(&time::format_description::well_known::Rfc3339)
