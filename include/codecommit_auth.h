@@ -336,10 +336,19 @@ codecommit_auth_status codecommit_auth_client_signed_url(const codecommit_auth_c
  * `https://git-codecommit.us-east-1.amazonaws.com/v1/repos/REPO` (or `http://` for a plain
  * HTTP endpoint override). Resolves profile, region and endpoint but no credentials: no
  * network access. `*out_url` receives it (NULL on failure); release it with
- * codecommit_auth_string_free(). Thread-safe.
+ * codecommit_auth_string_free(). Thread-safe. (Python: `repository_url`, Node:
+ * `repositoryUrl`.)
  *
  * Errors: NULL_ARGUMENT, INVALID_UTF8, INVALID_REMOTE, INVALID_REGION, HOST_NOT_ALLOWED,
  * UNKNOWN_PROFILE, INVALID_CONFIG.
+ */
+codecommit_auth_status codecommit_auth_client_repository_url(const codecommit_auth_client *client,
+                                                             const char *remote,
+                                                             char **out_url);
+
+/**
+ * Deprecated: the old name of codecommit_auth_client_repository_url() (the same function),
+ * kept for one release.
  */
 codecommit_auth_status codecommit_auth_client_plain_url(const codecommit_auth_client *client,
                                                         const char *remote,
@@ -455,7 +464,7 @@ codecommit_auth_status codecommit_auth_credential_expires_at(const codecommit_au
 
 /**
  * Releases a string returned by this library (codecommit_auth_client_signed_url(),
- * codecommit_auth_client_plain_url()) and overwrites it with zeros first. NULL is ignored.
+ * codecommit_auth_client_repository_url()) and overwrites it with zeros first. NULL is ignored.
  * Do not pass strings that borrow from a credential, static strings, or strings you
  * modified.
  */

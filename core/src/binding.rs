@@ -45,13 +45,13 @@ impl SigningTime {
     }
 
     /// Seconds since the epoch (the C API).
-    pub fn from_unix_seconds(seconds: u64, what: &str) -> Result<SigningTime> {
-        if seconds > SIGNING_TIME_MAX_UNIX_SECONDS {
-            return Err(out_of_range(what, &format!("{seconds} s since 1970")));
+    pub fn from_unix_seconds(seconds: i64, what: &str) -> Result<SigningTime> {
+        match u64::try_from(seconds) {
+            Ok(s) if s <= SIGNING_TIME_MAX_UNIX_SECONDS => {
+                Ok(SigningTime(SystemTime::UNIX_EPOCH + Duration::from_secs(s)))
+            }
+            _ => Err(out_of_range(what, &format!("{seconds} (Unix seconds)"))),
         }
-        Ok(SigningTime(
-            SystemTime::UNIX_EPOCH + Duration::from_secs(seconds),
-        ))
     }
 
     pub fn get(self) -> SystemTime {
@@ -209,8 +209,12 @@ mod tests {
             assert_eq!(err.code(), ErrorCode::InvalidArgument);
             assert!(err.message().contains(SigningTime::RANGE), "{err}");
         }
-        assert!(SigningTime::from_unix_seconds(SIGNING_TIME_MAX_UNIX_SECONDS, "at").is_ok());
-        assert!(SigningTime::from_unix_seconds(SIGNING_TIME_MAX_UNIX_SECONDS + 1, "at").is_err());
+        let max_seconds = SIGNING_TIME_MAX_UNIX_SECONDS as i64;
+        assert!(SigningTime::from_unix_seconds(0, "at").is_ok());
+        assert!(SigningTime::from_unix_seconds(max_seconds, "at").is_ok());
+        for bad in [-1, max_seconds + 1, i64::MIN, i64::MAX] {
+            assert!(SigningTime::from_unix_seconds(bad, "at").is_err(), "{bad}");
+        }
         for millis in [f64::NAN, f64::INFINITY, -1.0, 8.64e15] {
             assert!(
                 SigningTime::from_unix_millis(millis, "at").is_err(),

@@ -7,15 +7,17 @@ use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use codecommit_auth::binding::{SigningTime, Surface, for_surface};
 use codecommit_auth::{Error, ErrorCode};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::codecommit_auth_status;
 
-/// The latest time core can format (9999-12-31T23:59:59Z).
-const MAX_UNIX_SECONDS: i64 = 253_402_300_799;
+/// The latest signing time (9999-12-31T23:59:59Z).
+#[cfg(test)]
+const MAX_UNIX_SECONDS: i64 = codecommit_auth::binding::SIGNING_TIME_MAX_UNIX_SECONDS as i64;
 
 thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
@@ -57,6 +59,8 @@ where
             codecommit_auth_status::CODECOMMIT_AUTH_OK
         }
         Ok(Err(error)) => {
+            // Fixes worded for a library caller (the endpoint option, not the variable).
+            let error = for_surface(error, Surface::Library);
             set_last_error(error.message());
             codecommit_auth_status::from_code(error.code())
         }
@@ -178,18 +182,9 @@ pub(crate) unsafe fn out_str_arg<'a>(
     Ok(slot)
 }
 
-/// Unix seconds to `SystemTime`, within what can be signed (1970 to 9999).
+/// Unix seconds to `SystemTime`, within core's one signing range (1970 to 9999, UTC).
 pub(crate) fn unix_time(seconds: i64) -> Result<SystemTime, Error> {
-    if !(0..=MAX_UNIX_SECONDS).contains(&seconds) {
-        return Err(Error::new(
-            ErrorCode::InvalidArgument,
-            format!(
-                "time {seconds} is outside 0..={MAX_UNIX_SECONDS} (Unix seconds, 1970 to 9999); \
-                 pass a Unix time in seconds"
-            ),
-        ));
-    }
-    Ok(UNIX_EPOCH + Duration::from_secs(seconds.unsigned_abs()))
+    SigningTime::from_unix_seconds(seconds, "the time").map(SigningTime::get)
 }
 
 /// `SystemTime` to Unix seconds (saturating; times before 1970 become 0).

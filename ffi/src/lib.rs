@@ -617,12 +617,13 @@ pub unsafe extern "C" fn codecommit_auth_client_signed_url(
 /// `https://git-codecommit.us-east-1.amazonaws.com/v1/repos/REPO` (or `http://` for a plain
 /// HTTP endpoint override). Resolves profile, region and endpoint but no credentials: no
 /// network access. `*out_url` receives it (NULL on failure); release it with
-/// codecommit_auth_string_free(). Thread-safe.
+/// codecommit_auth_string_free(). Thread-safe. (Python: `repository_url`, Node:
+/// `repositoryUrl`.)
 ///
 /// Errors: NULL_ARGUMENT, INVALID_UTF8, INVALID_REMOTE, INVALID_REGION, HOST_NOT_ALLOWED,
 /// UNKNOWN_PROFILE, INVALID_CONFIG.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn codecommit_auth_client_plain_url(
+pub unsafe extern "C" fn codecommit_auth_client_repository_url(
     client: *const codecommit_auth_client,
     remote: *const c_char,
     out_url: *mut *mut c_char,
@@ -640,6 +641,18 @@ pub unsafe extern "C" fn codecommit_auth_client_plain_url(
         *out = owned_string(&url, "URL")?;
         Ok(())
     })
+}
+
+/// Deprecated: the old name of codecommit_auth_client_repository_url() (the same function),
+/// kept for one release.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn codecommit_auth_client_plain_url(
+    client: *const codecommit_auth_client,
+    remote: *const c_char,
+    out_url: *mut *mut c_char,
+) -> codecommit_auth_status {
+    // SAFETY: the same contract.
+    unsafe { codecommit_auth_client_repository_url(client, remote, out_url) }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -864,7 +877,7 @@ pub unsafe extern "C" fn codecommit_auth_credential_expires_at(
 // ---------------------------------------------------------------------------------------
 
 /// Releases a string returned by this library (codecommit_auth_client_signed_url(),
-/// codecommit_auth_client_plain_url()) and overwrites it with zeros first. NULL is ignored.
+/// codecommit_auth_client_repository_url()) and overwrites it with zeros first. NULL is ignored.
 /// Do not pass strings that borrow from a credential, static strings, or strings you
 /// modified.
 #[unsafe(no_mangle)]
