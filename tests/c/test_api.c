@@ -509,6 +509,8 @@ static void test_client(void)
                 CODECOMMIT_AUTH_INVALID_REMOTE);
     CHECK_ERROR(codecommit_auth_client_credential(client, "https://example.com/v1/repos/x", &c),
                 CODECOMMIT_AUTH_HOST_NOT_ALLOWED);
+    /* The fix is worded for a library caller: the endpoint option. */
+    CHECK(strstr(codecommit_auth_last_error(), "endpoint option") != NULL);
     CHECK_ERROR(codecommit_auth_client_credential(
                     client, "https://git-codecommit.us-east-1.amazonaws.com.evil.example/v1/repos/x", &c),
                 CODECOMMIT_AUTH_HOST_NOT_ALLOWED);
@@ -557,7 +559,14 @@ static void test_client(void)
                 CODECOMMIT_AUTH_INVALID_REMOTE);
     CHECK(url == NULL);
 
-    /* Plain URL: no credentials, no network. */
+    /* Repository URL: no credentials, no network. */
+    CHECK_STATUS(codecommit_auth_client_repository_url(client, "codecommit::eu-west-1://repo", &url), CODECOMMIT_AUTH_OK);
+    CHECK_STR(url, "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/repo");
+    codecommit_auth_string_free(url);
+    url = SENTINEL;
+    CHECK_ERROR(codecommit_auth_client_repository_url(client, "nonsense", &url), CODECOMMIT_AUTH_INVALID_REMOTE);
+    CHECK(url == NULL);
+    /* codecommit_auth_client_plain_url: the deprecated alias, the same function. */
     CHECK_STATUS(codecommit_auth_client_plain_url(client, "codecommit::eu-west-1://repo", &url), CODECOMMIT_AUTH_OK);
     CHECK_STR(url, "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/repo");
     codecommit_auth_string_free(url);
