@@ -46,9 +46,9 @@ test('init, commit and push through onAuth; clone it back; push from the clone',
   const client = new cc.Client({ profile: 'dev', endpoint: endpoint.url })
   const remote = `codecommit::us-west-2://${REPO}`
   // The URL to give isomorphic-git: no credentials, no network.
-  const url = client.plainUrl(remote)
+  const url = client.repositoryUrl(remote)
   assert.equal(url, `${endpoint.url}/v1/repos/${REPO}`)
-  assert.equal((await client.gitCredential(remote)).plainUrl, url)
+  assert.equal((await client.gitCredential(remote)).repositoryUrl, url)
   const onAuth = client.isomorphicGitAuth()
   const asked = []
   const recordingOnAuth = async (u, auth) => {

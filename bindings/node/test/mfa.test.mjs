@@ -62,7 +62,7 @@ test('the mfa callback is asked once; its code reaches STS; the session signs a 
   }
 
   // The assumed-role session is accepted by the endpoint (moto issued it).
-  await git.clone({ fs, http, dir: path.join(SANDBOX, 'mfa-clone'), url: a.plainUrl, onAuth: client.isomorphicGitAuth(remote) })
+  await git.clone({ fs, http, dir: path.join(SANDBOX, 'mfa-clone'), url: a.repositoryUrl, onAuth: client.isomorphicGitAuth(remote) })
 
   // A new client (e.g. the next VS Code window) finds the session in the shared cache:
   // no callback, no STS call.

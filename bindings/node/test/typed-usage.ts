@@ -10,6 +10,9 @@ import {
   signedUrl,
   signedUrlSync,
   type ClientOptions,
+  type CodeCommitAuthError,
+  type ErrorCodeName,
+  type ErrorCodes,
   type GitAuth,
   type GitCredentialOptions,
   type MfaRequest,
@@ -38,7 +41,7 @@ async function usage(): Promise<void> {
   const password: string = cred.password
   const expiresAt: Date = cred.expiresAt
   const url: string = cred.url
-  const plainUrl: string = cred.plainUrl
+  const plainUrl: string = cred.repositoryUrl
   const profile: string | null = cred.profile
   const fields: string[] = [cred.host, cred.path, cred.region, cred.accessKeyId, cred.source, cred.gitReply()]
   void [username, password, expiresAt, url, plainUrl, profile, fields]
@@ -47,7 +50,7 @@ async function usage(): Promise<void> {
   const sync: GitCredential = client.gitCredentialSync('codecommit://repo', { at })
   const signed: string = await client.signedUrl('codecommit://repo')
   const signedSync: string = client.signedUrlSync('codecommit://repo', { at: null })
-  const cloneUrl: string = client.plainUrl('codecommit://dev@repo')
+  const cloneUrl: string = client.repositoryUrl('codecommit://dev@repo')
   void [sync, signed, signedSync, cloneUrl]
 
   const oneShot: GitCredentialOptions = { profile: 'dev', at, cache: false }
@@ -74,9 +77,28 @@ async function usage(): Promise<void> {
   const fixed: (url: string) => Promise<GitAuth> = client.isomorphicGitAuth('codecommit://dev@repo')
   void [onAuth, fixed]
 
-  const codes: Record<string, number> = errorCodes()
-  const invalidRemote: number | undefined = codes.INVALID_REMOTE
-  void invalidRemote
+  // errorCodes() is typed: every name is known, with its number.
+  const codes: ErrorCodes = errorCodes()
+  const invalidRemote: 10 = codes.INVALID_REMOTE
+  const name: ErrorCodeName = 'HOST_NOT_ALLOWED'
+  void [invalidRemote, codes[name]]
+  // @ts-expect-error not an error code
+  void codes.NOT_A_CODE
+  // @ts-expect-error the numbers are literal types
+  const wrongNumber: 11 = codes.INVALID_REMOTE
+  void wrongNumber
+  try {
+    await client.gitCredential('codecommit://repo')
+  } catch (e) {
+    const error = e as CodeCommitAuthError
+    const code: ErrorCodeName = error.code
+    const errno: number = error.errno
+    void [code, errno, error.message]
+  }
+  // The new name and its deprecated alias.
+  const repositoryUrl: string = client.repositoryUrl('codecommit://repo')
+  const deprecatedUrl: string = client.plainUrl('codecommit://repo')
+  void [repositoryUrl, deprecatedUrl]
 
   // What the addon rejects with a TypeError, the types reject too.
   // @ts-expect-error remoteOrUrl must be a string

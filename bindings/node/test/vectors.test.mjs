@@ -38,7 +38,8 @@ test('tests/vectors.json through the pure sign()', () => {
     assert.equal(c.profile, null)
     assert.ok(c.expiresAt instanceof Date)
     assert.equal(c.expiresAt.getTime(), Date.parse(v.at) + FIFTEEN_MINUTES)
-    assert.equal(c.plainUrl, `https://${v.host}${v.path}`)
+    assert.equal(c.repositoryUrl, `https://${v.host}${v.path}`)
+    assert.equal(c.plainUrl, c.repositoryUrl, 'deprecated alias')
   }
 })
 
