@@ -8,8 +8,10 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
+use codecommit_auth::binding::{SigningTime, Surface, for_surface};
+use codecommit_auth::error::Scope;
 use codecommit_auth::{
     Client as CoreClient, ClientOptions, Error, ErrorCode, GitCredential as CoreCredential,
     MfaPrompt, MfaRequest as CoreMfaRequest,
@@ -103,7 +105,7 @@ fn build_error_types(py: Python<'_>) -> PyResult<ErrorTypes> {
         None,
     )?;
     let mut by_code = HashMap::new();
-    for code in ErrorCode::ALL {
+    for code in python_codes() {
         let mut bases = vec![base.bind(py).clone()];
         bases.extend(builtin_base(py, code));
         let cls = new_class(
@@ -121,18 +123,26 @@ fn build_error_types(py: Python<'_>) -> PyResult<ErrorTypes> {
     })
 }
 
+/// The codes a Python caller can meet: not the C API's own (NULL_ARGUMENT, INVALID_UTF8).
+fn python_codes() -> impl Iterator<Item = ErrorCode> {
+    ErrorCode::ALL
+        .into_iter()
+        .filter(|c| c.scope() == Scope::Everywhere)
+}
+
 fn error_types(py: Python<'_>) -> PyResult<&ErrorTypes> {
     ERROR_TYPES.get_or_try_init(py, || build_error_types(py))
 }
 
 /// The Python exception for a core error: the class for its code, the message unchanged.
 fn to_py_err(py: Python<'_>, err: &Error) -> PyErr {
+    let err = &for_surface(err.clone(), Surface::Library);
     let types = match error_types(py) {
         Ok(types) => types,
         Err(e) => return e,
     };
-    // Every code is in the table (it is built from `ErrorCode::ALL`); the base class is
-    // only a guard against a table that was not rebuilt.
+    // Every code Python can meet has a class; the C-only codes (never produced here) and a
+    // table that was not rebuilt fall back to the base class.
     let cls = types
         .by_code
         .get(&err.code().as_i32())
@@ -148,8 +158,8 @@ fn invalid_argument(message: impl Into<String>) -> Error {
 // Argument conversion.
 // ------------------------------------------------------------------------------------
 
-/// An aware `datetime` -> `SystemTime`. Not a datetime: `TypeError`; naive or before
-/// 1970: `InvalidArgumentError` (a `ValueError`).
+/// An aware `datetime` -> `SystemTime`. Not a datetime: `TypeError`; naive or outside
+/// core's signing range (1970 to 9999, UTC): `InvalidArgumentError` (a `ValueError`).
 fn extract_at(py: Python<'_>, at: Option<&Bound<'_, PyAny>>) -> PyResult<Option<SystemTime>> {
     let Some(at) = at else { return Ok(None) };
     if at.is_none() {
@@ -169,9 +179,16 @@ fn extract_at(py: Python<'_>, at: Option<&Bound<'_, PyAny>>) -> PyResult<Option<
             ),
         ));
     }
-    at.extract::<SystemTime>()
-        .map(Some)
-        .map_err(|e| to_py_err(py, &invalid_argument(format!("at is out of range: {e}"))))
+    let range = || {
+        to_py_err(
+            py,
+            &invalid_argument(format!("at must be a time {} (UTC)", SigningTime::RANGE)),
+        )
+    };
+    let at = at.extract::<SystemTime>().map_err(|_| range())?;
+    SigningTime::new(at, "at")
+        .map(|t| Some(t.get()))
+        .map_err(|e| to_py_err(py, &e))
 }
 
 fn to_datetime(py: Python<'_>, t: SystemTime) -> PyResult<Bound<'_, PyAny>> {
@@ -198,6 +215,41 @@ fn extract_margin(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Duration
     }
     Duration::try_from_secs_f64(seconds)
         .map_err(|_| to_py_err(py, &invalid_argument("refresh_margin is too large")))
+}
+
+/// A `str` argument; anything else is a `TypeError` naming the argument in its message
+/// (not only in `__notes__`, which Python 3.9 and 3.10 do not show).
+fn text(value: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
+    if !value.is_instance_of::<pyo3::types::PyString>() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a str, not {}",
+            type_name(value)
+        )));
+    }
+    // A str that is not valid UTF-8 (lone surrogates) keeps Python's UnicodeEncodeError.
+    value.extract::<String>()
+}
+
+/// An optional `str` argument (`None` is `None`).
+fn optional_text(value: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<String>> {
+    value
+        .filter(|v| !v.is_none())
+        .map(|v| text(v, name))
+        .transpose()
+}
+
+/// An optional `bool` argument, named in the `TypeError`.
+fn optional_flag(value: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<bool>> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    if !value.is_instance_of::<PyBool>() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a bool, not {}",
+            type_name(value)
+        )));
+    }
+    value.extract().map(Some)
 }
 
 fn type_name(value: &Bound<'_, PyAny>) -> String {
@@ -340,6 +392,12 @@ impl PyGitCredential {
         self.inner.url().expose()
     }
 
+    /// The repository URL without credentials (`https://HOST/v1/repos/REPO`).
+    #[getter]
+    fn repository_url(&self) -> String {
+        self.inner.plain_url()
+    }
+
     #[getter]
     fn access_key_id(&self) -> &str {
         self.inner.access_key_id()
@@ -417,14 +475,31 @@ impl PyClient {
     fn credential(
         &self,
         py: Python<'_>,
-        remote_or_url: &str,
+        remote_or_url: &Bound<'_, PyAny>,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<CoreCredential> {
+        let remote_or_url = text(remote_or_url, "remote_or_url")?;
         let at = extract_at(py, at)?;
         // Core rebuilds its runtime in a process forked after import, so this also works in
         // multiprocessing "fork" children and pre-forking servers.
-        py.detach(|| self.inner.git_credential_blocking(remote_or_url, at))
-            .map_err(|e| self.raise(py, &e))
+        let result = py.detach(|| self.inner.git_credential_blocking(&remote_or_url, at));
+        self.warn(py)?;
+        result.map_err(|e| self.raise(py, &e))
+    }
+
+    /// Core's collected warnings (e.g. an unusable cache directory) as `warnings.warn`
+    /// (`RuntimeWarning`), drained so that none is shown twice.
+    fn warn(&self, py: Python<'_>) -> PyResult<()> {
+        let warnings = self.inner.take_warnings();
+        if warnings.is_empty() {
+            return Ok(());
+        }
+        let warn = py.import("warnings")?.getattr("warn")?;
+        let category = py.get_type::<pyo3::exceptions::PyRuntimeWarning>();
+        for message in warnings {
+            warn.call1((message, &category, 1))?;
+        }
+        Ok(())
     }
 
     fn raise(&self, py: Python<'_>, err: &Error) -> PyErr {
@@ -452,22 +527,28 @@ impl PyClient {
         profile = None,
         region = None,
         endpoint = None,
-        cache = true,
+        cache = None,
         refresh_margin = None,
-        ignore_host_check = false,
+        ignore_host_check = None,
         mfa_callback = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        profile: Option<String>,
-        region: Option<String>,
-        endpoint: Option<String>,
-        cache: bool,
+        profile: Option<&Bound<'_, PyAny>>,
+        region: Option<&Bound<'_, PyAny>>,
+        endpoint: Option<&Bound<'_, PyAny>>,
+        cache: Option<&Bound<'_, PyAny>>,
         refresh_margin: Option<&Bound<'_, PyAny>>,
-        ignore_host_check: bool,
+        ignore_host_check: Option<&Bound<'_, PyAny>>,
         mfa_callback: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let profile = optional_text(profile, "profile")?;
+        let region = optional_text(region, "region")?;
+        let endpoint = optional_text(endpoint, "endpoint")?;
+        let cache = optional_flag(cache, "cache")?.unwrap_or(true);
+        let ignore_host_check =
+            optional_flag(ignore_host_check, "ignore_host_check")?.unwrap_or(false);
         let mfa_callback = mfa_callback.filter(|c| !c.is_none());
         if let Some(callback) = &mfa_callback
             && !callback.is_callable()
@@ -510,7 +591,7 @@ impl PyClient {
     fn git_credential(
         &self,
         py: Python<'_>,
-        remote_or_url: &str,
+        remote_or_url: &Bound<'_, PyAny>,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyGitCredential> {
         Ok(PyGitCredential {
@@ -523,7 +604,7 @@ impl PyClient {
     fn signed_url(
         &self,
         py: Python<'_>,
-        remote_or_url: &str,
+        remote_or_url: &Bound<'_, PyAny>,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         Ok(self
@@ -535,9 +616,11 @@ impl PyClient {
 
     /// The repository URL without credentials (`https://HOST/v1/repos/REPO`), for Git
     /// libraries that ask for credentials separately. Resolves no credentials.
-    fn repository_url(&self, py: Python<'_>, remote_or_url: &str) -> PyResult<String> {
-        py.detach(|| repository_url_of(&self.inner, remote_or_url))
-            .map_err(|e| to_py_err(py, &e))
+    fn repository_url(&self, py: Python<'_>, remote_or_url: &Bound<'_, PyAny>) -> PyResult<String> {
+        let remote_or_url = text(remote_or_url, "remote_or_url")?;
+        let result = py.detach(|| repository_url_of(&self.inner, &remote_or_url));
+        self.warn(py)?;
+        result.map_err(|e| to_py_err(py, &e))
     }
 
     #[getter]
@@ -606,14 +689,14 @@ fn py_repr<'py, T: IntoPyObject<'py>>(py: Python<'py>, value: T) -> PyResult<Str
 
 fn one_shot_client(
     py: Python<'_>,
-    profile: Option<String>,
-    region: Option<String>,
-    endpoint: Option<String>,
+    profile: Option<&Bound<'_, PyAny>>,
+    region: Option<&Bound<'_, PyAny>>,
+    endpoint: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyClient> {
     let options = ClientOptions {
-        profile,
-        region,
-        endpoint,
+        profile: optional_text(profile, "profile")?,
+        region: optional_text(region, "region")?,
+        endpoint: optional_text(endpoint, "endpoint")?,
         ..ClientOptions::default()
     };
     Ok(PyClient {
@@ -628,10 +711,10 @@ fn one_shot_client(
 #[pyo3(signature = (remote_or_url, *, profile = None, region = None, endpoint = None, at = None))]
 fn git_credential(
     py: Python<'_>,
-    remote_or_url: &str,
-    profile: Option<String>,
-    region: Option<String>,
-    endpoint: Option<String>,
+    remote_or_url: &Bound<'_, PyAny>,
+    profile: Option<&Bound<'_, PyAny>>,
+    region: Option<&Bound<'_, PyAny>>,
+    endpoint: Option<&Bound<'_, PyAny>>,
     at: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyGitCredential> {
     one_shot_client(py, profile, region, endpoint)?.git_credential(py, remote_or_url, at)
@@ -642,10 +725,10 @@ fn git_credential(
 #[pyo3(signature = (remote_or_url, *, profile = None, region = None, endpoint = None, at = None))]
 fn signed_url(
     py: Python<'_>,
-    remote_or_url: &str,
-    profile: Option<String>,
-    region: Option<String>,
-    endpoint: Option<String>,
+    remote_or_url: &Bound<'_, PyAny>,
+    profile: Option<&Bound<'_, PyAny>>,
+    region: Option<&Bound<'_, PyAny>>,
+    endpoint: Option<&Bound<'_, PyAny>>,
     at: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
     one_shot_client(py, profile, region, endpoint)?.signed_url(py, remote_or_url, at)
@@ -656,46 +739,101 @@ fn signed_url(
 #[pyo3(signature = (remote_or_url, *, profile = None, region = None, endpoint = None))]
 fn repository_url(
     py: Python<'_>,
-    remote_or_url: &str,
-    profile: Option<String>,
-    region: Option<String>,
-    endpoint: Option<String>,
+    remote_or_url: &Bound<'_, PyAny>,
+    profile: Option<&Bound<'_, PyAny>>,
+    region: Option<&Bound<'_, PyAny>>,
+    endpoint: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
     one_shot_client(py, profile, region, endpoint)?.repository_url(py, remote_or_url)
 }
 
 /// Pure signing with explicit keys: no profile, no network, no environment. `host` is
-/// signed as given (port included); `path` is `/v1/repos/REPO`; `at` is an aware datetime.
+/// signed as given (port included); `path` is `/v1/repos/REPO`; `at` is an aware datetime
+/// (now when `None`). `access_key` and `secret_key` are the deprecated names of
+/// `access_key_id` and `secret_access_key` (removed in the next release).
 #[pyfunction]
-#[pyo3(signature = (access_key, secret_key, session_token, region, host, path, at))]
+#[pyo3(signature = (
+    access_key_id = None,
+    secret_access_key = None,
+    session_token = None,
+    region = None,
+    host = None,
+    path = None,
+    at = None,
+    *,
+    access_key = None,
+    secret_key = None,
+))]
 #[allow(clippy::too_many_arguments)]
 fn sign(
     py: Python<'_>,
-    access_key: &str,
-    secret_key: &str,
-    session_token: Option<&str>,
-    region: &str,
-    host: &str,
-    path: &str,
-    at: &Bound<'_, PyAny>,
+    access_key_id: Option<&Bound<'_, PyAny>>,
+    secret_access_key: Option<&Bound<'_, PyAny>>,
+    session_token: Option<&Bound<'_, PyAny>>,
+    region: Option<&Bound<'_, PyAny>>,
+    host: Option<&Bound<'_, PyAny>>,
+    path: Option<&Bound<'_, PyAny>>,
+    at: Option<&Bound<'_, PyAny>>,
+    access_key: Option<&Bound<'_, PyAny>>,
+    secret_key: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyGitCredential> {
-    if at.is_none() {
-        return Err(PyTypeError::new_err(
-            "at must be a timezone-aware datetime.datetime, not None",
-        ));
-    }
-    let at = extract_at(py, Some(at))?.unwrap_or(UNIX_EPOCH);
-    codecommit_auth::sign(
-        access_key,
+    let access_key_id = renamed(py, access_key_id, access_key, "access_key_id", "access_key")?;
+    let secret_access_key = renamed(
+        py,
+        secret_access_key,
         secret_key,
-        session_token,
-        region,
-        host,
-        path,
+        "secret_access_key",
+        "secret_key",
+    )?;
+    let session_token = optional_text(session_token, "session_token")?;
+    let region = required_text(region, "region")?;
+    let host = required_text(host, "host")?;
+    let path = required_text(path, "path")?;
+    let at = extract_at(py, at)?.unwrap_or_else(SystemTime::now);
+    codecommit_auth::sign(
+        &access_key_id,
+        &secret_access_key,
+        session_token.as_deref(),
+        &region,
+        &host,
+        &path,
         at,
     )
     .map(|inner| PyGitCredential { inner })
     .map_err(|e| to_py_err(py, &e))
+}
+
+/// A required `str` argument of `sign`.
+fn required_text(value: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<String> {
+    optional_text(value, name)?
+        .ok_or_else(|| PyTypeError::new_err(format!("sign() missing required argument: '{name}'")))
+}
+
+/// An argument given by its name or by its deprecated old name (with a `DeprecationWarning`).
+fn renamed(
+    py: Python<'_>,
+    value: Option<&Bound<'_, PyAny>>,
+    old: Option<&Bound<'_, PyAny>>,
+    name: &str,
+    old_name: &str,
+) -> PyResult<String> {
+    let old = old.filter(|v| !v.is_none());
+    match (value.filter(|v| !v.is_none()), old) {
+        (Some(_), Some(_)) => Err(PyTypeError::new_err(format!(
+            "sign() got both {name} and its deprecated name {old_name}"
+        ))),
+        (None, Some(old)) => {
+            let warn = py.import("warnings")?.getattr("warn")?;
+            let category = py.get_type::<pyo3::exceptions::PyDeprecationWarning>();
+            warn.call1((
+                format!("sign({old_name}=...) is deprecated: use {name}"),
+                category,
+                1, // from native code, 1 is the caller's line
+            ))?;
+            text(old, old_name)
+        }
+        (value, None) => required_text(value, name),
+    }
 }
 
 /// The exception object the binding raises for a core error with this code and message
@@ -716,7 +854,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("ErrorCode", types.error_code.bind(py))?;
     m.add("CodeCommitAuthError", types.base.bind(py))?;
-    for code in ErrorCode::ALL {
+    for code in python_codes() {
         m.add(
             class_name(code).as_str(),
             types.by_code[&code.as_i32()].bind(py),

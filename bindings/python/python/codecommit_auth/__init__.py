@@ -66,6 +66,7 @@ __all__ = [
     "CodeCommitAuthError",
     "CredentialSourceError",
     "DulwichAuth",
+    "CodeCommitCallbacks",
     "ErrorCode",
     "GitCredential",
     "HostNotAllowedError",
@@ -186,7 +187,28 @@ def dulwich_auth(
 def __getattr__(name: str) -> Any:
     # Imported on first use so that `import codecommit_auth` never imports pygit2.
     if name == "CodeCommitCallbacks":
-        from ._pygit2 import CodeCommitCallbacks
-
+        try:
+            from ._pygit2 import CodeCommitCallbacks
+        except ImportError as e:
+            # `from codecommit_auth import *` still works without pygit2; using the class
+            # says what is missing.
+            return _needs_pygit2(e)
         return CodeCommitCallbacks
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | {"CodeCommitCallbacks"})
+
+
+def _needs_pygit2(error: ImportError) -> Any:
+    message = (
+        f"codecommit_auth.CodeCommitCallbacks needs pygit2 ({error}): "
+        "pip install 'codecommit-auth[pygit2]'"
+    )
+
+    def refuse(self: Any, *args: Any, **kwargs: Any) -> None:
+        raise ImportError(message)
+
+    # Stands in for the pygit2 integration when pygit2 is not installed.
+    return type("CodeCommitCallbacks", (), {"__init__": refuse, "__module__": __name__})

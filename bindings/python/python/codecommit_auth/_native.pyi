@@ -5,6 +5,7 @@ import datetime
 import enum
 from typing import Callable, Optional, Union, final
 
+# typing_extensions is a declared dependency of the package (pyproject.toml).
 from typing_extensions import Self, disjoint_base
 
 __all__ = [
@@ -26,8 +27,6 @@ __all__ = [
     "InvalidArgumentError",
     "IoError",
     "InternalError",
-    "NullArgumentError",
-    "InvalidUtf8Error",
     "ClientBase",
     "GitCredential",
     "MfaRequest",
@@ -81,10 +80,7 @@ class MissingPathError(CodeCommitAuthError): ...
 class InvalidArgumentError(CodeCommitAuthError, ValueError): ...
 class IoError(CodeCommitAuthError, OSError): ...
 class InternalError(CodeCommitAuthError): ...
-# The C-API-only codes have classes here (generated from every code) but are not
-# re-exported by the package (codecommit_auth/__init__.py).
-class NullArgumentError(CodeCommitAuthError): ...
-class InvalidUtf8Error(CodeCommitAuthError): ...
+# The C-API-only codes (NULL_ARGUMENT, INVALID_UTF8) have no class: Python never meets them.
 
 @final
 class MfaRequest:
@@ -110,6 +106,8 @@ class GitCredential:
     @property
     def url(self) -> str: ...
     @property
+    def repository_url(self) -> str: ...
+    @property
     def access_key_id(self) -> str: ...
     @property
     def host(self) -> str: ...
@@ -131,9 +129,9 @@ class ClientBase:
         profile: Optional[str] = None,
         region: Optional[str] = None,
         endpoint: Optional[str] = None,
-        cache: bool = True,
+        cache: Optional[bool] = None,  # None: True (share the AWS CLI cache)
         refresh_margin: Union[datetime.timedelta, float, None] = None,
-        ignore_host_check: bool = False,
+        ignore_host_check: Optional[bool] = None,  # None: False
         mfa_callback: Optional[Callable[[MfaRequest], str]] = None,
     ) -> Self: ...
     def git_credential(
@@ -180,12 +178,17 @@ def repository_url(
     endpoint: Optional[str] = None,
 ) -> str: ...
 def sign(
-    access_key: str,
-    secret_key: str,
-    session_token: Optional[str],
-    region: str,
-    host: str,
-    path: str,
-    at: datetime.datetime,
-) -> GitCredential: ...
+    access_key_id: Optional[str] = None,
+    secret_access_key: Optional[str] = None,
+    session_token: Optional[str] = None,
+    region: Optional[str] = None,
+    host: Optional[str] = None,
+    path: Optional[str] = None,
+    at: Optional[datetime.datetime] = None,
+    *,
+    # Deprecated names of access_key_id and secret_access_key (DeprecationWarning).
+    access_key: Optional[str] = None,
+    secret_key: Optional[str] = None,
+) -> GitCredential:
+    """access_key_id, secret_access_key, region, host and path are required (TypeError)."""
 def _exception_for(code: int, message: str) -> CodeCommitAuthError: ...
