@@ -19,6 +19,7 @@ const MFA_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Options of a `Client` (and of the one-shot functions).
 #[napi(object, object_to_js = false)]
+#[derive(Default)]
 pub struct ClientOptions {
     /// AWS profile when the remote does not name one (`codecommit://PROFILE@REPO` wins).
     /// Default: `AWS_PROFILE`, then `default`.
@@ -162,19 +163,4 @@ pub(crate) fn core_options(
                 .build()
         });
     built.map_err(|e| core_error(env, &e))
-}
-
-impl Default for ClientOptions {
-    fn default() -> Self {
-        ClientOptions {
-            profile: None,
-            region: None,
-            endpoint: None,
-            refresh_margin_seconds: None,
-            ignore_host_check: None,
-            cache: None,
-            mfa: None,
-            mfa_timeout_seconds: None,
-        }
-    }
 }
