@@ -11,6 +11,8 @@ What is checked, each against an oracle that does not share the code under test:
     the password of the reference signer (tests/helpers.py), and byte for byte like Linux.
   * codecommit-auth.exe `url ... --at` prints exactly what the Linux build prints.
   * The home directory is USERPROFILE, and HOME is ignored (as botocore on Windows).
+  * The AWS guide's env-key set-up: keys set inside the Windows process, no AWS files,
+    `--profile default` signs with them; another named profile is refused (exit 13).
   * A role profile against moto's STS caches under %USERPROFILE%\\.aws\\cli\\cache; a second
     call makes no STS call.
   * git-remote-codecommit.exe spawns git.exe found through PATH with the plain URL and the
@@ -438,6 +440,36 @@ def test_unknown_profile_has_the_linux_exit_status_and_one_line(run_exe, aws_fil
     assert linux.returncode == 13, linux.stderr
     assert proc.returncode == linux.returncode and one_line(proc.stderr), proc.stderr
     assert "nosuch" in proc.stderr
+
+
+def test_guide_env_keys_with_profile_default_under_windows(run_exe, tmp_path):
+    """The AWS guide's set-up (issue 14 section 6) as a Windows user does it: no AWS files in
+    %USERPROFILE%, the three keys set with `set` in cmd.exe (here by launch.exe, inside the
+    Windows process, not through wine's Linux environment), and the helper configured as
+    `--profile default`. There is no Git for Windows under wine, so the git side is the
+    credential request git would send on a clone; the password is checked with the reference
+    signer. Control: a named profile other than default keeps botocore's rule (a named
+    profile disables the environment keys) and is refused with exit 13."""
+    profile = tmp_path / "First Last"
+    profile.mkdir()
+    akid, secret, token = helpers.random_access_key_id(), helpers.random_secret(), helpers.random_session_token()
+    win_env = {"USERPROFILE": win_path(profile), "HOME": None, "AWS_CONFIG_FILE": None,
+               "AWS_SHARED_CREDENTIALS_FILE": None, "AWS_PROFILE": None, "AWS_ACCESS_KEY_ID": akid,
+               "AWS_SECRET_ACCESS_KEY": secret, "AWS_SESSION_TOKEN": token}
+    exe = win_exe("git-credential-codecommit")
+    host = f"git-codecommit.{REGION}.amazonaws.com"
+    request = credential_request(host, "my-repo")
+    proc = run_exe(exe, ["--profile", "default", "--at", AT, "get"], win_env=win_env, input=request)
+    assert proc.returncode == 0, proc.stderr
+    reply = fields(proc.stdout)
+    assert reply["username"] == helpers.git_username(akid, token)
+    assert reply["password"] == helpers.sign_password(
+        akid, secret, REGION, host, "/v1/repos/my-repo", dt.datetime.fromisoformat(AT.replace("Z", "+00:00")))
+    assert list(profile.iterdir()) == [], "keys from the environment were written under %USERPROFILE%"
+    refused = run_exe(exe, ["--profile", "dev", "--at", AT, "get"], win_env=win_env, input=request)
+    assert refused.returncode == 13 and one_line(refused.stderr), refused.stderr
+    assert "dev" in refused.stderr and refused.stdout == ""
+    assert secret not in refused.stderr and token not in refused.stderr
 
 
 def test_home_is_userprofile_and_home_is_ignored(run_exe, tmp_path):
