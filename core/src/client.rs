@@ -107,13 +107,12 @@ pub struct Target {
 impl Target {
     /// The HTTPS (or override) URL of the repository, without credentials.
     pub fn plain_url(&self) -> String {
-        format!(
-            "{}://{}{}",
-            self.endpoint.scheme,
-            self.endpoint.host,
-            self.remote.path()
-        )
+        plain_url(&self.endpoint, &self.remote)
     }
+}
+
+fn plain_url(endpoint: &Endpoint, remote: &Remote) -> String {
+    format!("{}://{}{}", endpoint.scheme, endpoint.host, remote.path())
 }
 
 impl Client {
@@ -156,13 +155,68 @@ impl Client {
             || endpoint::is_allowed(protocol, host, self.trusted.as_ref())
     }
 
+    /// The repository URL without credentials (what [`Target::plain_url`] gives), reading
+    /// the AWS config files only when the URL depends on them. No profile is read when
+    /// - the remote is an HTTPS URL (its host is the URL's host), or
+    /// - an endpoint override is set (the option or `CODE_COMMIT_ENDPOINT`), or
+    /// - the region is known without a profile (`codecommit::REGION://`, the region option,
+    ///   `AWS_REGION`, `AWS_DEFAULT_REGION`) and `AWS_USE_FIPS_ENDPOINT` is set: otherwise the
+    ///   profile's `use_fips_endpoint` may change the host, so the profile is read.
+    ///
+    /// Without a profile read, a profile named in the remote that does not exist is not
+    /// reported here (signing reports it). Never resolves credentials: no network access.
+    pub fn repository_url(&self, remote_or_url: &str) -> Result<String> {
+        let remote = self.parse_remote(remote_or_url)?;
+        if let Some(region) = &remote.region {
+            endpoint::validate_region(region)?;
+        }
+        let endpoint = match (&remote.endpoint, &self.trusted) {
+            (Some(e), _) => e.clone(),
+            (None, Some(t)) => t.clone(),
+            (None, None) => match self.region_and_fips_without_profile(&remote) {
+                Some((region, fips)) => {
+                    endpoint::validate_region(&region)?;
+                    Endpoint::for_region(&region, fips)?
+                }
+                None => return Ok(self.target(remote_or_url)?.plain_url()),
+            },
+        };
+        crate::trace::event(
+            "target",
+            format_args!(
+                "repository {} host {} (no profile read: the URL does not depend on it)",
+                crate::redact::echo(&remote.repository),
+                crate::redact::echo(&endpoint.host)
+            ),
+        );
+        Ok(plain_url(&endpoint, &remote))
+    }
+
+    /// Region and FIPS from the remote, the options and the environment, when both are
+    /// known there (the profile is then not needed to build the host).
+    fn region_and_fips_without_profile(&self, remote: &Remote) -> Option<(String, bool)> {
+        let region = remote
+            .region
+            .clone()
+            .or_else(|| self.options.region.clone())
+            .or_else(|| plan::var(&self.env, "AWS_REGION"))
+            .or_else(|| plan::var(&self.env, "AWS_DEFAULT_REGION"))?;
+        // The same rule as `plan::fips`, whose environment variable wins over the profile.
+        let fips = plan::var(&self.env, "AWS_USE_FIPS_ENDPOINT")?;
+        Some((region, fips.eq_ignore_ascii_case("true")))
+    }
+
+    fn parse_remote(&self, remote_or_url: &str) -> Result<Remote> {
+        if self.options.ignore_host_check && remote::is_http_url(remote_or_url) {
+            Remote::parse_any_host(remote_or_url)
+        } else {
+            Remote::parse(remote_or_url, self.trusted.as_ref())
+        }
+    }
+
     /// Parses the remote and settles profile, region, endpoint and the host to sign.
     pub fn target(&self, remote_or_url: &str) -> Result<Target> {
-        let remote = if self.options.ignore_host_check && remote::is_http_url(remote_or_url) {
-            Remote::parse_any_host(remote_or_url)?
-        } else {
-            Remote::parse(remote_or_url, self.trusted.as_ref())?
-        };
+        let remote = self.parse_remote(remote_or_url)?;
         let profile_name = remote
             .profile
             .as_deref()

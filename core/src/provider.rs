@@ -35,6 +35,9 @@ pub struct ProfileContext {
     pub(crate) explicit: bool,
     /// The environment snapshot every decision reads (`Env::real()` in [`Self::load`]).
     pub(crate) env: Env,
+    /// The files that define the selected profile, as errors name them ("the AWS
+    /// credentials file PATH"); empty for a profile in no file (or built by [`Self::from_set`]).
+    pub(crate) defined_in: Vec<String>,
 }
 
 impl ProfileContext {
@@ -53,16 +56,16 @@ impl ProfileContext {
     pub fn load_with(explicit: Option<&str>, env: Env) -> Result<ProfileContext> {
         let mut files = ProfileFiles::builder();
         let mut contents = HashMap::new();
-        for (kind, var, default) in [
-            (EnvConfigFileKind::Config, "AWS_CONFIG_FILE", ".aws/config"),
-            (
-                EnvConfigFileKind::Credentials,
-                "AWS_SHARED_CREDENTIALS_FILE",
-                ".aws/credentials",
-            ),
-        ] {
-            let read = match config_path(&env, var, default) {
-                Some(path) => read_config_file(&path)?.map(|bytes| (path, bytes)),
+        // (what the file is, its path as aws-config names it, whether it defines the profile)
+        let mut read_files: Vec<(ConfigFile, String, bool)> = Vec::new();
+        // The profile aws-config selects (checked against its choice below).
+        let selected_name = explicit
+            .map(str::to_owned)
+            .or_else(|| plan::var(&env, "AWS_PROFILE"))
+            .unwrap_or_else(|| "default".to_owned());
+        for file in [ConfigFile::Config, ConfigFile::Credentials] {
+            let read = match config_path(&env, file.variable(), file.default_path()) {
+                Some(path) => read_config_file(&path, file)?.map(|bytes| (path, bytes)),
                 None => None,
             };
             // A missing file counts as empty, as in aws-config (whose builder needs one entry
@@ -70,10 +73,14 @@ impl ProfileContext {
             files = match read {
                 Some((path, bytes)) => {
                     let key = path.to_string_lossy().into_owned();
+                    // UTF-8 was checked by read_config_file.
+                    let text = std::str::from_utf8(&bytes).unwrap_or_default();
+                    let defines = defines_profile(text, &selected_name, file);
+                    read_files.push((file, key.clone(), defines));
                     contents.insert(key.clone(), bytes);
-                    files.with_file(kind, key)
+                    files.with_file(file.kind(), key)
                 }
-                None => files.with_contents(kind, ""),
+                None => files.with_contents(file.kind(), ""),
             };
         }
         let selected = explicit.map(|p| Cow::Owned(p.to_owned()));
@@ -83,18 +90,14 @@ impl ProfileContext {
             &files.build(),
             selected,
         ))
-        .map_err(|e| {
-            Error::new(
-                ErrorCode::InvalidConfig,
-                format!(
-                    "cannot read the AWS config files: {}. Fix the file it names (or check \
-                     AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE)",
-                    // One line, no Debug dump (DisplayErrorContext appends one).
-                    error_chain(&e)
-                ),
-            )
-        })?;
-        Self::from_set(set, explicit.is_some(), env)
+        .map_err(|e| load_error(&error_chain(&e), &read_files))?;
+        let mut context = Self::from_set(set, explicit.is_some(), env)?;
+        context.defined_in = read_files
+            .into_iter()
+            .filter(|(_, _, defines)| *defines && context.name == selected_name)
+            .map(|(file, path, _)| file.describe(&path))
+            .collect();
+        Ok(context)
     }
 
     /// A context over an already parsed set (tests build one from a string).
@@ -106,7 +109,13 @@ impl ProfileContext {
             name,
             explicit,
             env,
+            defined_in: Vec::new(),
         })
+    }
+
+    /// The files that define this profile ("the AWS credentials file PATH"), if any.
+    pub(crate) fn defined_in(&self) -> Option<String> {
+        (!self.defined_in.is_empty()).then(|| self.defined_in.join(" and "))
     }
 
     pub fn name(&self) -> &str {
@@ -186,16 +195,95 @@ fn config_path(env: &Env, var: &str, default: &str) -> Option<PathBuf> {
     }
 }
 
+/// The two AWS files, for reading them and for naming them in errors.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum ConfigFile {
+    Config,
+    Credentials,
+}
+
+impl ConfigFile {
+    fn kind(self) -> EnvConfigFileKind {
+        match self {
+            ConfigFile::Config => EnvConfigFileKind::Config,
+            ConfigFile::Credentials => EnvConfigFileKind::Credentials,
+        }
+    }
+
+    fn variable(self) -> &'static str {
+        match self {
+            ConfigFile::Config => "AWS_CONFIG_FILE",
+            ConfigFile::Credentials => "AWS_SHARED_CREDENTIALS_FILE",
+        }
+    }
+
+    fn default_path(self) -> &'static str {
+        match self {
+            ConfigFile::Config => ".aws/config",
+            ConfigFile::Credentials => ".aws/credentials",
+        }
+    }
+
+    /// "the AWS config file PATH" / "the AWS credentials file PATH".
+    fn describe(self, path: &str) -> String {
+        let what = match self {
+            ConfigFile::Config => "config",
+            ConfigFile::Credentials => "credentials",
+        };
+        format!("the AWS {what} file {}", echo(path))
+    }
+}
+
+/// Whether `text` has a section for profile `name`: `[profile NAME]` (or `[default]`) in
+/// the config file, `[NAME]` in the credentials file, as aws-config reads them.
+fn defines_profile(text: &str, name: &str, file: ConfigFile) -> bool {
+    text.lines().filter_map(section_header).any(|header| {
+        let words: Vec<&str> = header.split_whitespace().collect();
+        match (file, words.as_slice()) {
+            (ConfigFile::Config, ["profile", n]) => *n == name,
+            (ConfigFile::Config, [n]) => *n == name && name == "default",
+            (ConfigFile::Credentials, [n]) => *n == name,
+            _ => false,
+        }
+    })
+}
+
+/// The text between `[` and `]` of a section header line.
+fn section_header(line: &str) -> Option<&str> {
+    let rest = line.trim_start().strip_prefix('[')?;
+    rest.find(']').map(|end| &rest[..end])
+}
+
+/// aws-config could not parse the files: the error names the file it failed on (its path
+/// is in `detail`), and so does this message, with which of the two files that is.
+fn load_error(detail: &str, read: &[(ConfigFile, String, bool)]) -> Error {
+    let file = read
+        .iter()
+        .filter(|(_, path, _)| detail.contains(path.as_str()))
+        .max_by_key(|(_, path, _)| path.len())
+        .map_or_else(
+            || "the AWS config files".to_owned(),
+            |(file, path, _)| file.describe(path),
+        );
+    Error::new(
+        ErrorCode::InvalidConfig,
+        format!(
+            "cannot read {file}: {detail}. Fix that file (or check AWS_CONFIG_FILE / \
+             AWS_SHARED_CREDENTIALS_FILE)"
+        ),
+    )
+}
+
 /// One AWS config or credentials file: `None` when it does not exist; an error (14) naming
 /// the file when it is not a regular file, larger than [`CONFIG_MAX`] or not UTF-8.
-fn read_config_file(path: &Path) -> Result<Option<Vec<u8>>> {
+fn read_config_file(path: &Path, file: ConfigFile) -> Result<Option<Vec<u8>>> {
     let invalid = |why: String| {
         Error::new(
             ErrorCode::InvalidConfig,
             format!(
-                "cannot read the AWS config file {}: {why}. Fix the file (or check \
-                 AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE)",
-                echo(&path.to_string_lossy())
+                "cannot read {}: {why}. Fix the file (or check {})",
+                file.describe(&path.to_string_lossy()),
+                file.variable()
             ),
         )
     };

@@ -287,10 +287,24 @@ impl ProfileContext {
         let (code, hint) = match err {
             CredentialsError::ProviderTimedOut(_) => (ErrorCode::Timeout, timeout_hint(name)),
             _ if is_timeout(err) => (ErrorCode::Timeout, timeout_hint(name)),
-            CredentialsError::InvalidConfiguration(_) => (
-                ErrorCode::InvalidConfig,
-                format!("fix profile \"{name}\" in the AWS config file"),
-            ),
+            // The profile's own settings are what aws-config refused: name the file(s) that
+            // hold them, not the ambient source the profile would otherwise fall back to.
+            CredentialsError::InvalidConfiguration(_) => match self.defined_in() {
+                Some(files) => {
+                    return Error::new(
+                        ErrorCode::InvalidConfig,
+                        format!(
+                            "fix profile \"{name}\" in {files}{}. Details: {detail}",
+                            self.own_source()
+                                .map_or(String::new(), |s| format!(" (source: {s})"))
+                        ),
+                    );
+                }
+                None => (
+                    ErrorCode::InvalidConfig,
+                    format!("fix the configuration of the credential source of profile \"{name}\""),
+                ),
+            },
             CredentialsError::CredentialsNotLoaded(_) => (
                 ErrorCode::NoCredentials,
                 format!(
@@ -333,6 +347,18 @@ impl ProfileContext {
             code,
             format!("{hint} ({}). Details: {detail}", self.describe_source()),
         )
+    }
+}
+
+impl ProfileContext {
+    /// The source the profile's own settings name (a role, SSO, keys, a process), or `None`
+    /// when it names none and [`Self::describe_source`] would describe the ambient chain.
+    fn own_source(&self) -> Option<String> {
+        let described = self.describe_source();
+        // plan::describe ends a profile's own source with "(profile NAME)".
+        described
+            .ends_with(&format!("(profile {})", echo(&self.name)))
+            .then_some(described)
     }
 }
 

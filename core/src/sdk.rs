@@ -194,19 +194,48 @@ pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(err);
     while let Some(e) = next {
-        let message = e
-            .to_string()
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join(" | ");
+        let message = one_line(&e.to_string());
         if !parts.iter().any(|p| p.contains(&message)) {
             parts.push(message);
         }
         next = e.source();
     }
     parts.join(": ")
+}
+
+/// A multi-line message as one line: a line ending in `:` (a heading, as in aws-config's
+/// "error parsing FILE on line N:") runs on into the next; other lines are joined with "; ".
+fn one_line(message: &str) -> String {
+    let mut joined = String::new();
+    for line in message.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !joined.is_empty() {
+            joined.push_str(if joined.ends_with(':') { " " } else { "; " });
+        }
+        joined.push_str(line);
+    }
+    joined
+}
+
+#[cfg(test)]
+mod error_chain_tests {
+    use super::*;
+
+    #[test]
+    fn multi_line_messages_join_without_a_stray_bar() {
+        let parse = "error parsing /home/u/.aws/config on line 2:\n  Expected an '=' sign";
+        assert_eq!(
+            one_line(parse),
+            "error parsing /home/u/.aws/config on line 2: Expected an '=' sign"
+        );
+        let chain = "Attempted:\nEnvironment: not set\n\nProfile: not enabled\n";
+        assert_eq!(
+            one_line(chain),
+            "Attempted: Environment: not set; Profile: not enabled"
+        );
+        let err = std::io::Error::other("first\nsecond");
+        assert_eq!(error_chain(&err), "first; second");
+        assert!(!error_chain(&err).contains('|'));
+    }
 }
 
 /// True when a connect or read timeout of the HTTP client is somewhere in the chain.

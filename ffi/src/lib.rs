@@ -615,8 +615,9 @@ pub unsafe extern "C" fn codecommit_auth_client_signed_url(
 
 /// The URL Git (or libgit2) should use for `remote`, without credentials, e.g.
 /// `https://git-codecommit.us-east-1.amazonaws.com/v1/repos/REPO` (or `http://` for a plain
-/// HTTP endpoint override). Resolves profile, region and endpoint but no credentials: no
-/// network access. `*out_url` receives it (NULL on failure); release it with
+/// HTTP endpoint override). Reads the AWS config files only when the host depends on the
+/// profile (no HTTPS URL or endpoint override, and the region or AWS_USE_FIPS_ENDPOINT not
+/// known without it); resolves no credentials: no network access. `*out_url` receives it (NULL on failure); release it with
 /// codecommit_auth_string_free(). Thread-safe. (Python: `repository_url`, Node:
 /// `repositoryUrl`.)
 ///
@@ -637,7 +638,7 @@ pub unsafe extern "C" fn codecommit_auth_client_repository_url(
                 str_arg(remote, "remote")?,
             )
         };
-        let url = client.inner.target(remote)?.plain_url();
+        let url = client.inner.repository_url(remote)?;
         *out = owned_string(&url, "URL")?;
         Ok(())
     })

@@ -205,11 +205,13 @@ impl Client {
     /// The repository URL for `remoteOrUrl` without credentials (e.g.
     /// `https://git-codecommit.us-east-1.amazonaws.com/v1/repos/REPO`, or `http://` for a
     /// plain-HTTP endpoint override): what to give isomorphic-git as `url`. Reads the AWS
-    /// config files for the profile's region but resolves no credentials (no network).
+    /// config files only when the host depends on the profile (no HTTPS URL or endpoint
+    /// override, and region or AWS_USE_FIPS_ENDPOINT unknown without it); resolves no
+    /// credentials (no network).
     #[napi(ts_args_type = "remoteOrUrl: string")]
     pub fn repository_url(&self, env: Env, remote_or_url: Option<Unknown>) -> napi::Result<String> {
         let remote = string_arg(&env, remote_or_url, "remoteOrUrl")?;
-        guarded(|| Ok(self.core.target(&remote)?.plain_url())).map_err(|e| core_error(&env, &e))
+        guarded(|| self.core.repository_url(&remote)).map_err(|e| core_error(&env, &e))
     }
 
     /// @deprecated Use `repositoryUrl` (the same); `plainUrl` goes in the next release.

@@ -516,7 +516,7 @@ fn new_core_client(py: Python<'_>, options: ClientOptions) -> PyResult<CoreClien
 }
 
 fn repository_url_of(client: &CoreClient, remote_or_url: &str) -> codecommit_auth::Result<String> {
-    Ok(client.target(remote_or_url)?.plain_url())
+    client.repository_url(remote_or_url)
 }
 
 #[pymethods]
@@ -615,7 +615,10 @@ impl PyClient {
     }
 
     /// The repository URL without credentials (`https://HOST/v1/repos/REPO`), for Git
-    /// libraries that ask for credentials separately. Resolves no credentials.
+    /// libraries that ask for credentials separately. Resolves no credentials, and reads the
+    /// AWS config files only when the host depends on the profile: not for an HTTPS URL or
+    /// with an endpoint override, nor when the region (remote, option, AWS_REGION) and
+    /// AWS_USE_FIPS_ENDPOINT are known without it.
     fn repository_url(&self, py: Python<'_>, remote_or_url: &Bound<'_, PyAny>) -> PyResult<String> {
         let remote_or_url = text(remote_or_url, "remote_or_url")?;
         let result = py.detach(|| repository_url_of(&self.inner, &remote_or_url));
