@@ -300,3 +300,6 @@ fn read_config_file(path: &Path, file: ConfigFile) -> Result<Option<Vec<u8>>> {
     }
     Ok(Some(bytes))
 }
+
+#[cfg(test)]
+mod config_error_tests;

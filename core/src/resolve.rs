@@ -280,7 +280,7 @@ impl ProfileContext {
         )
     }
 
-    fn map_error(&self, err: &CredentialsError) -> Error {
+    pub(crate) fn map_error(&self, err: &CredentialsError) -> Error {
         let name = &echo(&self.name);
         let quoted = &shell_quote(&self.name);
         let detail = error_chain(err);
