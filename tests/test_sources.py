@@ -17,8 +17,10 @@ one-line error with a stable exit status and never a secret.
   IMDSv2             standins.imds (AWS_EC2_METADATA_SERVICE_ENDPOINT), token required
   login_session      standins.signin (AWS_ENDPOINT_URL_SIGNIN), ~/.aws/login/cache, DPoP
   STS down           closed port, a port that never answers, a port that never completes
-                     the TCP handshake: exit status and message within the 30 s bound;
-                     also a credential_process that hangs
+                     the TCP handshake: exit status and a message naming the bound; also a
+                     credential_process that hangs. These run with the bound cut to 2 s
+                     (CODECOMMIT_AUTH_OPERATION_TIMEOUT, test-only); one run keeps the 30 s
+                     default to show it is still the default
 """
 
 from __future__ import annotations
@@ -50,8 +52,13 @@ UTC = dt.timezone.utc
 
 # Exit statuses (core/src/error.rs).
 NO_CREDENTIALS, LOGIN_REQUIRED, CREDENTIAL_SOURCE, TIMEOUT = 15, 16, 18, 19
-# core/src/provider.rs: 3 s connect, 10 s read, 30 s for the whole resolution.
-OPERATION_BOUND = 30.0
+# core/src/sdk.rs: 3 s connect, 10 s read, 30 s for the whole resolution; the test-only
+# variable cuts the last one so the timeout tests wait 2 s instead of 30 s.
+OPERATION_BOUND = 30
+TIMEOUT_VAR = "CODECOMMIT_AUTH_OPERATION_TIMEOUT"
+SHORT_BOUND = 2
+# Only a guard against a hang: the assertions are on the exit status and the message.
+HANG_GUARD = OPERATION_BOUND + 30
 
 pytestmark = pytest.mark.skipif(
     not (BIN_DIR / "git-remote-codecommit").exists(), reason=f"binaries not built in {BIN_DIR}"
@@ -472,20 +479,44 @@ def test_credential_process_that_fails(endpoint, isolated_env, tmp_path):
     assert cp.calls(command) >= 2
 
 
-def test_credential_process_that_hangs_is_bounded(endpoint, isolated_env, tmp_path):
-    repo = endpoint.add_repo().name
+def short_bound(env: dict[str, str]) -> dict[str, str]:
+    """`env` with the resolution bound cut to SHORT_BOUND seconds."""
+    return {**env, TIMEOUT_VAR: str(SHORT_BOUND)}
+
+
+def default_bound(env: dict[str, str]) -> dict[str, str]:
+    """`env` without the test-only variable (it may come in from the caller's environment)."""
+    return {k: v for k, v in env.items() if k != TIMEOUT_VAR}
+
+
+def _hanging_process_profile(isolated_env: dict[str, str], tmp_path: Path) -> None:
     script = tmp_path / "bin" / "creds-hang"
     script.parent.mkdir(parents=True)
     script.write_text("#!/bin/sh\nexec sleep 120\n")
     script.chmod(0o700)
     write_aws_files(isolated_env, config=f"[profile proc]\ncredential_process = {script}\n")
-    env = ours(isolated_env, CODE_COMMIT_ENDPOINT=endpoint.url)
-    started = time.monotonic()
-    proc = codecommit_auth(env, "credential", remote(repo, "proc"), timeout=OPERATION_BOUND + 30)
-    elapsed = time.monotonic() - started
-    print(f"\nhanging credential_process: exit {proc.returncode} after {elapsed:.2f} s")
-    assert_clean_error(proc, TIMEOUT, '"proc"', "credential_process")
-    assert elapsed < OPERATION_BOUND + 3, elapsed
+
+
+def test_credential_process_that_hangs_is_bounded(endpoint, isolated_env, tmp_path):
+    repo = endpoint.add_repo().name
+    _hanging_process_profile(isolated_env, tmp_path)
+    env = short_bound(ours(isolated_env, CODE_COMMIT_ENDPOINT=endpoint.url))
+    proc = codecommit_auth(env, "credential", remote(repo, "proc"), timeout=HANG_GUARD)
+    assert_clean_error(proc, TIMEOUT, '"proc"', "credential_process",
+                       f"did not finish within {SHORT_BOUND} s", "were stopped")
+    git = ls_remote(env, remote(repo, "proc"), check=False, timeout=HANG_GUARD)
+    assert git.returncode != 0 and f"did not finish within {SHORT_BOUND} s" in git.stderr, git.stderr
+
+
+def test_the_default_bound_is_30_seconds(endpoint, isolated_env, tmp_path):
+    """The one run that waits the real 30 s: without the test-only variable the bound is the
+    documented default. (A credential_process that hangs: its message names the bound, and
+    only one timer can fire.)"""
+    repo = endpoint.add_repo().name
+    _hanging_process_profile(isolated_env, tmp_path)
+    env = default_bound(ours(isolated_env, CODE_COMMIT_ENDPOINT=endpoint.url))
+    proc = codecommit_auth(env, "credential", remote(repo, "proc"), timeout=HANG_GUARD)
+    assert_clean_error(proc, TIMEOUT, '"proc"', f"did not finish within {OPERATION_BOUND} s")
 
 
 MALFORMED = {
@@ -667,37 +698,29 @@ def test_sts_closed_port_fails_fast(endpoint, isolated_env):
 
 
 def test_sts_that_never_answers_times_out(endpoint, isolated_env):
-    """Connections are accepted, no byte comes back: 3 attempts x 10 s read timeout, cut at 30 s."""
+    """Connections are accepted, no byte comes back: the resolution bound (cut to 2 s, below
+    the 10 s read timeout) ends it, and the message names the bound."""
     repo = endpoint.add_repo().name
     with SilentPort() as silent:
-        env = _role_env(isolated_env, silent.url, endpoint)
-        started = time.monotonic()
-        proc = codecommit_auth(env, "credential", remote(repo, "deployer"), timeout=OPERATION_BOUND + 30)
-        elapsed = time.monotonic() - started
-        print(f"\nSTS silent port: codecommit-auth exit {proc.returncode} after {elapsed:.2f} s, "
-              f"{silent.accepted} connections")
+        env = short_bound(_role_env(isolated_env, silent.url, endpoint))
+        proc = codecommit_auth(env, "credential", remote(repo, "deployer"), timeout=HANG_GUARD)
+        print(f"\nSTS silent port: {silent.accepted} connections")
         assert silent.accepted >= 1, "the request never reached the silent port"
-        # Always the timeout status and advice, whichever timer fires first.
-        assert_clean_error(proc, TIMEOUT, '"deployer"', "check network access")
-        assert elapsed < OPERATION_BOUND + 3, f"took {elapsed:.1f} s, the bound is {OPERATION_BOUND:.0f} s"
+        assert_clean_error(proc, TIMEOUT, '"deployer"', f"took longer than {SHORT_BOUND} s",
+                           "check network access")
 
-        started = time.monotonic()
-        git = ls_remote(env, remote(repo, "deployer"), check=False, timeout=OPERATION_BOUND * 3)
-        elapsed = time.monotonic() - started
-        print(f"STS silent port: git ls-remote exit {git.returncode} after {elapsed:.2f} s")
-        assert git.returncode != 0 and "check network access" in git.stderr, git.stderr
-        assert elapsed < OPERATION_BOUND + 5, f"git took {elapsed:.1f} s, the bound is {OPERATION_BOUND:.0f} s"
+        git = ls_remote(env, remote(repo, "deployer"), check=False, timeout=HANG_GUARD)
+        assert git.returncode != 0, git.stderr
+        assert f"took longer than {SHORT_BOUND} s" in git.stderr and "check network access" in git.stderr, git.stderr
 
 
 def test_sts_connect_timeout(endpoint, isolated_env):
-    """TCP connect never completes (full accept queue): 3 attempts x 3 s connect timeout."""
+    """TCP connect never completes (full accept queue): the resolution bound (cut to 2 s,
+    below the 3 s connect timeout) ends it, and the message names the bound."""
     repo = endpoint.add_repo().name
     with FullBacklogPort() as stalled:
         assert not stalled.connects(0.5), "the stand-in's accept queue is not full"
-        env = _role_env(isolated_env, stalled.url, endpoint)
-        started = time.monotonic()
-        proc = codecommit_auth(env, "credential", remote(repo, "deployer"), timeout=OPERATION_BOUND + 30)
-        elapsed = time.monotonic() - started
-        print(f"\nSTS connect timeout: codecommit-auth exit {proc.returncode} after {elapsed:.2f} s")
-        assert_clean_error(proc, TIMEOUT, '"deployer"', "check network access")
-        assert elapsed < OPERATION_BOUND + 3, elapsed
+        env = short_bound(_role_env(isolated_env, stalled.url, endpoint))
+        proc = codecommit_auth(env, "credential", remote(repo, "deployer"), timeout=HANG_GUARD)
+        assert_clean_error(proc, TIMEOUT, '"deployer"', f"took longer than {SHORT_BOUND} s",
+                           "check network access")
