@@ -334,8 +334,9 @@ codecommit_auth_status codecommit_auth_client_signed_url(const codecommit_auth_c
 /**
  * The URL Git (or libgit2) should use for `remote`, without credentials, e.g.
  * `https://git-codecommit.us-east-1.amazonaws.com/v1/repos/REPO` (or `http://` for a plain
- * HTTP endpoint override). Resolves profile, region and endpoint but no credentials: no
- * network access. `*out_url` receives it (NULL on failure); release it with
+ * HTTP endpoint override). Reads the AWS config files only when the host depends on the
+ * profile (no HTTPS URL or endpoint override, and the region or AWS_USE_FIPS_ENDPOINT not
+ * known without it); resolves no credentials: no network access. `*out_url` receives it (NULL on failure); release it with
  * codecommit_auth_string_free(). Thread-safe. (Python: `repository_url`, Node:
  * `repositoryUrl`.)
  *
