@@ -241,9 +241,23 @@ def test_every_error_code_has_its_own_exception_class():
         cc._native._exception_for(9, "no such code")
 
 
+# TEST-ONLY core knob: the bound on one credential resolution, in whole seconds (default 30).
+TIMEOUT_VAR = "CODECOMMIT_AUTH_OPERATION_TIMEOUT"
+
+
+def with_short_bound(monkeypatch: pytest.MonkeyPatch, call):
+    """`call()` with the resolution bound cut to 1 s (read by core on each resolution)."""
+    with monkeypatch.context() as m:
+        m.setenv(TIMEOUT_VAR, "1")
+        return call()
+
+
 def failing_cases(tmp_path: Path, aws_files: AwsFiles, monkeypatch: pytest.MonkeyPatch):
     """(expected class, call) for every code a Python caller can meet for real."""
     bad_process = write_credential_process(tmp_path / "bad.py", "AKIA", "s", exit_code=3)
+    hanging_process = tmp_path / "hang.sh"
+    hanging_process.write_text("#!/bin/sh\nexec sleep 120\n")
+    hanging_process.chmod(0o700)
     aws_files.write(
         config=f"""\
         [profile noregion]
@@ -257,6 +271,9 @@ def failing_cases(tmp_path: Path, aws_files: AwsFiles, monkeypatch: pytest.Monke
         [profile broken-process]
         region = us-east-1
         credential_process = {bad_process}
+        [profile hanging-process]
+        region = us-east-1
+        credential_process = {hanging_process}
         [profile norole]
         region = us-east-1
         role_arn = arn:aws:iam::123456789012:role/r
@@ -285,6 +302,8 @@ def failing_cases(tmp_path: Path, aws_files: AwsFiles, monkeypatch: pytest.Monke
         (cc.LoginRequiredError, lambda: cc.Client(cache=False).git_credential("codecommit://sso@repo")),
         (cc.MfaRequiredError, lambda: cc.git_credential("codecommit://mfa@repo")),
         (cc.CredentialSourceError, lambda: cc.git_credential("codecommit://broken-process@repo")),
+        (cc.TimeoutError, lambda: with_short_bound(monkeypatch, lambda: cc.Client(cache=False).git_credential(
+            "codecommit://hanging-process@repo"))),
         (cc.InvalidArgumentError, lambda: cc.Client(endpoint="ftp://example.com")),
         (cc.InvalidArgumentError, lambda: cc.sign("", "s", None, "us-east-1", "h.example", "/v1/repos/r", at)),
         (cc.InvalidArgumentError, lambda: cc.sign("A", "s", None, "us-east-1", "h.example", "/v2/r", at)),
@@ -298,8 +317,6 @@ def failing_cases(tmp_path: Path, aws_files: AwsFiles, monkeypatch: pytest.Monke
 # Codes a Python caller does not meet for real, and why. The mapping of every code, these
 # included, is checked by test_every_error_code_has_its_own_exception_class.
 NOT_TRIGGERED_HERE = {
-    "TIMEOUT": "the shortest real trigger waits out the 10-30 s network timeouts "
-               "(tests/test_sources.py covers them through the CLI)",
     "INVALID_CREDENTIAL_REQUEST": "git's credential-helper protocol: only the CLI speaks it",
     "MISSING_PATH": "git's credential-helper protocol: only the CLI speaks it",
     "IO": "stdin/stdout/terminal/git failures of the CLI programs",
@@ -322,6 +339,17 @@ def test_errors_surface_as_their_classes(tmp_path, aws_files, monkeypatch):
     # A new core code must be reached above or listed with its reason.
     assert reached | set(NOT_TRIGGERED_HERE) == {c.name for c in cc.ErrorCode}
     assert not reached & set(NOT_TRIGGERED_HERE)
+
+
+def test_a_hanging_credential_process_raises_timeout_error(tmp_path, aws_files, monkeypatch):
+    hang = tmp_path / "hang.sh"
+    hang.write_text("#!/bin/sh\nexec sleep 120\n")
+    hang.chmod(0o700)
+    aws_files.write(config=f"[profile hang]\nregion = us-east-1\ncredential_process = {hang}\n")
+    with pytest.raises(TimeoutError) as info:  # Python's builtin catches it too
+        with_short_bound(monkeypatch, lambda: cc.git_credential("codecommit://hang@repo"))
+    assert type(info.value) is cc.TimeoutError and info.value.code is cc.ErrorCode.TIMEOUT
+    assert 'credential_process of profile "hang" did not finish within 1 s' in str(info.value)
 
 
 def test_core_messages_are_preserved(aws_files):
