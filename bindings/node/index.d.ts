@@ -106,7 +106,9 @@ export declare class Client {
    * The repository URL for `remoteOrUrl` without credentials (e.g.
    * `https://git-codecommit.us-east-1.amazonaws.com/v1/repos/REPO`, or `http://` for a
    * plain-HTTP endpoint override): what to give isomorphic-git as `url`. Reads the AWS
-   * config files for the profile's region but resolves no credentials (no network).
+   * config files only when the host depends on the profile (no HTTPS URL or endpoint
+   * override, and region or AWS_USE_FIPS_ENDPOINT unknown without it); resolves no
+   * credentials (no network).
    */
   repositoryUrl(remoteOrUrl: string): string
   /** @deprecated Use `repositoryUrl` (the same); `plainUrl` goes in the next release. */
