@@ -163,10 +163,17 @@ def test_adapter_stops_after_its_attempt_limit(programs, isolated_env, tmp_path)
 
 
 def test_library_errors_reach_the_program(programs, endpoint, isolated_env, tmp_path):
-    env = {**isolated_env, "CODE_COMMIT_ENDPOINT": endpoint.url}
-    proc = run_program(programs["shared"], ["codecommit://nobody@repo", str(tmp_path / "w")], env)
+    # No region in the remote and no endpoint: the URL itself needs the profile, so the
+    # library error comes from repository_url, before libgit2 runs (exit 2, status name).
+    proc = run_program(programs["shared"], ["codecommit://nobody@repo", str(tmp_path / "w")], isolated_env)
     assert proc.returncode == 2
     assert "UNKNOWN_PROFILE" in proc.stderr and 'profile "nobody"' in proc.stderr, proc.stderr
+    # With an endpoint override the URL needs no profile (repository_url reads none), so the
+    # same error reaches the program through libgit2's credential callback (clone fails, exit 1).
+    env = {**isolated_env, "CODE_COMMIT_ENDPOINT": endpoint.url}
+    proc = run_program(programs["shared"], ["codecommit://nobody@repo", str(tmp_path / "w2")], env)
+    assert proc.returncode == 1
+    assert 'profile "nobody"' in proc.stderr and "aws configure --profile nobody" in proc.stderr, proc.stderr
     proc = run_program(programs["shared"], [f"codecommit::{REGION}://bad/name", str(tmp_path / "w")], env)
     assert proc.returncode == 2 and "INVALID_REMOTE" in proc.stderr, proc.stderr
 
