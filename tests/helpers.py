@@ -298,3 +298,36 @@ def missing_toolchain(what: str) -> None:
     if toolchains_required():
         pytest.fail(f"{what} (CI=true: a missing toolchain fails, never skips)")
     pytest.skip(what)
+
+
+# The role profiles the cache and askpass tests share: keys in `base`, a plain role
+# `deployer` and an MFA role `mfa`, both assumed from `base` through moto's STS.
+ROLE_ARN = "arn:aws:iam::123456789012:role/deployer"
+MFA_SERIAL = "arn:aws:iam::123456789012:mfa/alice"
+ROLE_CONFIG = f"""\
+[profile base]
+region = us-east-1
+[profile deployer]
+role_arn = {ROLE_ARN}
+source_profile = base
+region = us-east-1
+[profile mfa]
+role_arn = {ROLE_ARN}
+source_profile = base
+mfa_serial = {MFA_SERIAL}
+region = us-east-1
+"""
+ROLE_CREDENTIALS = "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n"
+
+
+def role_profiles_env(sts_endpoint, isolated_env: dict[str, str]) -> dict[str, str]:
+    """`isolated_env` with the role profiles above, moto STS and the local endpoint; our
+    binaries first on PATH."""
+    Path(isolated_env["AWS_CONFIG_FILE"]).write_text(ROLE_CONFIG)
+    Path(isolated_env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(ROLE_CREDENTIALS)
+    return {
+        **isolated_env,
+        "PATH": f"{BIN_DIR}:{isolated_env['PATH']}",
+        "AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url,
+        "CODE_COMMIT_ENDPOINT": sts_endpoint.url,
+    }

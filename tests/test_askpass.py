@@ -20,34 +20,16 @@ import helpers
 
 BIN_DIR = helpers.BIN_DIR
 REGION = "us-west-2"
-ROLE_ARN = "arn:aws:iam::123456789012:role/deployer"
-MFA_SERIAL = "arn:aws:iam::123456789012:mfa/alice"
-CODE = "654321"
+ROLE_ARN = helpers.ROLE_ARN
+MFA_SERIAL = helpers.MFA_SERIAL
 
 pytestmark = pytest.mark.skipif(not (BIN_DIR / "git-credential-codecommit").exists(), reason="binaries not built")
-
-CONFIG = f"""\
-[profile base]
-region = us-east-1
-[profile mfa]
-role_arn = {ROLE_ARN}
-source_profile = base
-mfa_serial = {MFA_SERIAL}
-region = us-east-1
-"""
-CREDENTIALS = "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n"
+CODE = "654321"
 
 
 @pytest.fixture
 def mfa_env(sts_endpoint, isolated_env):
-    Path(isolated_env["AWS_CONFIG_FILE"]).write_text(CONFIG)
-    Path(isolated_env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(CREDENTIALS)
-    return {
-        **isolated_env,
-        "PATH": f"{BIN_DIR}:{isolated_env['PATH']}",
-        "AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url,
-        "CODE_COMMIT_ENDPOINT": sts_endpoint.url,
-    }
+    return helpers.role_profiles_env(sts_endpoint, isolated_env)
 
 
 def askpass_program(tmp_path: Path, name: str, answer: str = CODE, status: int = 0) -> tuple[Path, Path]:
