@@ -118,9 +118,10 @@ fn plain_url(endpoint: &Endpoint, remote: &Remote) -> String {
 impl Client {
     pub fn new(options: ClientOptions) -> Result<Client> {
         check_options(&options)?;
-        // The one place the library reads the process environment (a live view, not a
-        // copy); everything below reads it through this `Env`, so tests can inject one.
-        let env = Env::real();
+        // The process environment (a live view, not a copy, from environment.rs, the one
+        // file that reads it); everything below reads it through this `Env`, so tests can
+        // inject one.
+        let env = crate::environment::real();
         let endpoint = options
             .endpoint
             .clone()

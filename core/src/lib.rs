@@ -20,6 +20,7 @@ pub mod client;
 pub mod credential;
 pub mod credentials;
 pub mod endpoint;
+mod environment;
 pub mod error;
 pub mod git_credential;
 pub mod limits;

@@ -45,7 +45,7 @@ impl ProfileContext {
     /// `AWS_SHARED_CREDENTIALS_FILE`, `AWS_PROFILE`) with the real environment: the one
     /// place profile resolution reads the process environment.
     pub fn load(explicit: Option<&str>) -> Result<ProfileContext> {
-        Self::load_with(explicit, Env::real())
+        Self::load_with(explicit, crate::environment::real())
     }
 
     /// [`Self::load`] with an environment snapshot.

@@ -53,8 +53,7 @@ const OPERATION_TIMEOUT_VAR: &str = "CODECOMMIT_AUTH_OPERATION_TIMEOUT";
 
 /// The bound on one whole credential resolution (30 s; see [`OPERATION_TIMEOUT_VAR`]).
 pub(crate) fn operation_timeout() -> Duration {
-    std::env::var(OPERATION_TIMEOUT_VAR)
-        .ok()
+    crate::environment::var(OPERATION_TIMEOUT_VAR)
         .and_then(|v| parse_timeout(&v))
         .unwrap_or(DEFAULT_OPERATION_TIMEOUT)
 }
@@ -82,8 +81,7 @@ pub(crate) async fn with_profile_ca_bundle<F: Future>(
 
 /// `AWS_CA_BUNDLE`, else the profile's `ca_bundle`, with where it came from. Empty is unset.
 fn ca_bundle_setting() -> Option<(String, &'static str)> {
-    let env = std::env::var("AWS_CA_BUNDLE")
-        .ok()
+    let env = crate::environment::var("AWS_CA_BUNDLE")
         .filter(|v| !v.trim().is_empty());
     if let Some(path) = env {
         return Some((path, "AWS_CA_BUNDLE"));
@@ -156,7 +154,7 @@ pub(crate) fn http_client() -> SharedHttpClient {
 /// The authority of the container-credentials endpoint in use, if any: requests to it, and
 /// to the fixed ECS/EKS addresses, never go through a proxy.
 fn container_host() -> Option<String> {
-    let uri = std::env::var("AWS_CONTAINER_CREDENTIALS_FULL_URI").ok()?;
+    let uri = crate::environment::var("AWS_CONTAINER_CREDENTIALS_FULL_URI")?;
     Some(authority(&uri).to_ascii_lowercase())
 }
 
@@ -466,8 +464,7 @@ fn explain_tls(error: ConnectorError, host: &str) -> ConnectorError {
 /// through the same proxies and CAs as every call. `None` when STS cannot be reached or sends
 /// no usable `Date` within a few seconds: the check is then skipped.
 pub fn sts_clock_skew_blocking(region: &str) -> Option<i64> {
-    let url = std::env::var("AWS_ENDPOINT_URL_STS")
-        .ok()
+    let url = crate::environment::var("AWS_ENDPOINT_URL_STS")
         .filter(|u| !u.trim().is_empty())
         .unwrap_or_else(|| format!("https://sts.{region}.amazonaws.com/"));
     crate::runtime::block_on(async move {

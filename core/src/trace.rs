@@ -42,7 +42,7 @@ static TRACER: OnceLock<Tracer> = OnceLock::new();
 
 fn tracer() -> &'static Tracer {
     TRACER.get_or_init(|| Tracer {
-        sink: sink_from(std::env::var_os(TRACE_ENV).as_deref()),
+        sink: sink_from(crate::environment::var_os(TRACE_ENV).as_deref()),
         start: Instant::now(),
     })
 }

@@ -226,3 +226,49 @@ fn grouped_and_inline_paths_are_edges() {
     );
     assert_eq!(crate_paths(&code), ["a", "b", "e"]);
 }
+
+/// The calls that read the process environment. `environment.rs` is the one file allowed
+/// them (DESIGN.md: the environment is read in one place, through an injectable `Env`).
+const ENV_READS: [&str; 4] = ["env::var(", "env::var_os(", "env::vars", "Env::real("];
+
+/// Files of core/src (test code left out) that read the environment other than through
+/// `environment.rs`, each with the call it makes.
+fn environment_readers() -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let mut readers = Vec::new();
+    for file in files {
+        let rel = file.strip_prefix(src()).expect("under src").to_owned();
+        if rel == Path::new("environment.rs") || rel.ends_with("tests.rs") {
+            continue;
+        }
+        let code = code_of(&fs::read_to_string(&file).expect("read a source file"));
+        for call in ENV_READS.iter().filter(|call| code.contains(**call)) {
+            readers.push(format!("{} calls {call}", rel.display()));
+        }
+    }
+    readers.sort();
+    readers
+}
+
+#[test]
+fn only_environment_rs_reads_the_environment() {
+    let readers = environment_readers();
+    assert!(
+        readers.is_empty(),
+        "core reads the environment outside core/src/environment.rs ({}); read it through \
+         crate::environment (var, var_os, or the Env from environment::real())",
+        readers.join("; ")
+    );
+}
+
+#[test]
+fn the_environment_check_sees_the_reads_it_forbids() {
+    // Guards the grep: environment.rs itself must match, or the test above could not fail.
+    let text = fs::read_to_string(src().join("environment.rs")).expect("environment.rs");
+    let code = code_of(&text);
+    for call in ["env::var(", "env::var_os(", "Env::real("] {
+        assert!(code.contains(call), "{call} not seen in environment.rs");
+    }
+    assert!(!code_of("// std::env::var(\"X\")").contains("env::var("));
+}

@@ -165,7 +165,7 @@ pub(crate) fn kill_process_group(pid: u32) {
 }
 
 pub(crate) fn home_dir() -> Option<std::path::PathBuf> {
-    std::env::var_os("HOME")
+    crate::environment::var_os("HOME")
         .filter(|h| !h.is_empty())
         .map(std::path::PathBuf::from)
 }

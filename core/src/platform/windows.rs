@@ -152,7 +152,7 @@ pub(crate) fn kill_process_group(_pid: u32) {}
 /// botocore's order (Python's `ntpath.expanduser`): `USERPROFILE`, then `HOMEDRIVE` +
 /// `HOMEPATH`. `HOME` is ignored, as there.
 pub(crate) fn home_dir() -> Option<std::path::PathBuf> {
-    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty());
+    let var = |name| crate::environment::var_os(name).filter(|v| !v.is_empty());
     if let Some(profile) = var("USERPROFILE") {
         return Some(profile.into());
     }
