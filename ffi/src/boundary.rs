@@ -1,6 +1,6 @@
 //! What every export needs at the C boundary: the panic guard, the per-thread last error,
 //! argument conversion (NULL and UTF-8 checks) and C strings that are wiped when released.
-//! Nothing here is exported; the public functions live in `lib.rs`.
+//! Nothing here is exported; the public functions live in the module of their handle.
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -252,6 +252,29 @@ pub(crate) unsafe fn free_owned_string(ptr: *mut c_char) {
     // SAFETY: per contract, `ptr` is a CString::into_raw pointer released once.
     let string = unsafe { CString::from_raw(ptr) };
     string.into_bytes_with_nul().zeroize();
+}
+
+/// Takes back and drops a handle made with `Box::into_raw`. NULL is ignored.
+///
+/// # Safety
+/// `handle` is NULL or came from `Box::into_raw` of a `T` and was not released before.
+pub(crate) unsafe fn free_handle<T>(handle: *mut T) {
+    guard_void(|| {
+        if !handle.is_null() {
+            // SAFETY: per contract, a Box::into_raw pointer released once.
+            drop(unsafe { Box::from_raw(handle) });
+        }
+    })
+}
+
+/// Compiles only for types that may be shared between threads, as C callers share handles.
+pub(crate) const fn thread_safe<T: Send + Sync>() {}
+
+/// A C string from this library as Rust text (tests only).
+#[cfg(test)]
+pub(crate) fn text(p: *const c_char) -> String {
+    // SAFETY: tests only pass NUL-terminated pointers from this library.
+    unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned()
 }
 
 #[cfg(test)]
