@@ -16,7 +16,7 @@ test('npm pack installs and works in a fresh folder', () => {
   fs.mkdirSync(out)
   const packed = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', out], { cwd: PACKAGE_DIR, encoding: 'utf8' }))
   const files = packed[0].files.map((f) => f.path).sort()
-  assert.deepEqual(files.filter((f) => !f.endsWith('.node')), ['index.d.ts', 'index.js', 'main.d.ts', 'main.js', 'package.json'])
+  assert.deepEqual(files.filter((f) => !f.endsWith('.node')), ['README.md', 'index.d.ts', 'index.js', 'main.d.mts', 'main.d.ts', 'main.js', 'main.mjs', 'package.json'])
   assert.ok(files.some((f) => /^codecommit-auth\.[a-z0-9-]+\.node$/.test(f)), files.join(', '))
 
   const fresh = path.join(SANDBOX, 'fresh')
