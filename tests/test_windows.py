@@ -35,6 +35,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -695,3 +696,30 @@ def test_node_addon_signs_the_vectors_under_node_exe(node_rig, run_exe, tmp_path
                    via_files=True)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == [[v["username"], v["password"], v["url"]] for v in VECTORS]
+
+
+# --------------------------------------------------------------------------
+# credential_process: the whole process tree stops at the timeout (Job object).
+# --------------------------------------------------------------------------
+
+
+def test_timed_out_credential_process_takes_its_children_with_it(run_exe, rig, tmp_path):
+    """A credential_process that hangs after starting a worker: at the timeout the worker is
+    stopped too (the Windows Job object, core/src/platform/windows.rs), as the process group
+    is on Unix. Without the job only the hanging parent was killed, and the worker lived on."""
+    tree = rig.dir / "bin" / "spawn_tree.exe"
+    control = tmp_path / "control-marker"
+    started = run_exe(tree, ["child", win_path(control)])
+    assert started.returncode == 0 and control.exists(), "the rig's worker cannot create its marker"
+
+    marker = tmp_path / "marker"
+    profile = tmp_path / "profile"
+    (profile / ".aws").mkdir(parents=True)
+    command = f"{win_path(tree)} parent {win_path(marker)}".replace("\\", "/")
+    (profile / ".aws" / "config").write_text(f"[profile proc]\nregion = {REGION}\ncredential_process = {command}\n")
+    proc = run_exe(win_exe("codecommit-auth"), ["url", f"codecommit::{REGION}://proc@repo", "--at", AT, "--no-cache"],
+                   env={"CODECOMMIT_AUTH_OPERATION_TIMEOUT": "1"},
+                   win_env={"USERPROFILE": win_path(profile), "HOME": None})
+    assert proc.returncode != 0 and "1 s" in proc.stderr and one_line(proc.stderr), proc.stderr
+    time.sleep(4.0)  # the worker writes its marker 3 s after it starts, if it is still alive
+    assert not marker.exists(), "the credential_process's child outlived the timeout"

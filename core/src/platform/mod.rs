@@ -21,7 +21,7 @@ pub(crate) use imp::{
 
 #[cfg(test)]
 pub(crate) use imp::testing;
-pub(crate) use imp::{kill_process_group, own_process_group};
+pub(crate) use imp::{ProcessTree, own_process_group};
 
 /// The user's home directory as the AWS CLI (botocore, Python's `expanduser`) finds it: `HOME`
 /// on Unix; `USERPROFILE`, then `HOMEDRIVE`+`HOMEPATH` on Windows, where `HOME` is ignored

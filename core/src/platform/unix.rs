@@ -146,22 +146,30 @@ pub(crate) fn private_fix(meta: &Metadata, quoted_path: &str) -> String {
 }
 
 /// Starts the child as the leader of a new process group, so everything it spawns (`sh -c`
-/// and its children) can be stopped together with [`kill_process_group`].
+/// and its children) can be stopped together through [`ProcessTree`].
 pub(crate) fn own_process_group(command: &mut std::process::Command) {
     use std::os::unix::process::CommandExt;
     command.process_group(0);
 }
 
-/// SIGKILL to the whole process group led by `pid` (see [`own_process_group`]). A group that
-/// is already gone is not an error.
-pub(crate) fn kill_process_group(pid: u32) {
-    let Some(pid) = i32::try_from(pid)
-        .ok()
-        .and_then(rustix::process::Pid::from_raw)
-    else {
-        return;
-    };
-    let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+/// The process group led by a child started with [`own_process_group`].
+pub(crate) struct ProcessTree(u32);
+
+impl ProcessTree {
+    pub(crate) fn adopt(pid: u32) -> ProcessTree {
+        ProcessTree(pid)
+    }
+
+    /// SIGKILL to the whole group. A group that is already gone is not an error.
+    pub(crate) fn kill(&self) {
+        let Some(pid) = i32::try_from(self.0)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        else {
+            return;
+        };
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
 }
 
 pub(crate) fn home_dir() -> Option<std::path::PathBuf> {

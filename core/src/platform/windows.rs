@@ -143,11 +143,28 @@ pub(crate) fn private_fix(_meta: &Metadata, quoted_path: &str) -> String {
     format!("make {quoted_path} private to your account")
 }
 
-/// Windows has no POSIX process groups; the child itself is killed by its owner
-/// (`kill_on_drop`). A Job object would bound its children too: left to the Windows port.
+/// Windows has no POSIX process groups: the child joins a Job object once it runs
+/// ([`ProcessTree::adopt`]).
 pub(crate) fn own_process_group(_command: &mut std::process::Command) {}
 
-pub(crate) fn kill_process_group(_pid: u32) {}
+/// The child's Job object: every process the child starts after joining it is stopped with
+/// it. A grandchild started in the microseconds between spawn and `adopt` escapes; resuming
+/// a suspended child would close that gap but needs its thread handle, which `std` hides.
+/// When no job can be made (e.g. a parent job forbids it), the child alone is killed by its
+/// owner (`kill_on_drop`), as before.
+pub(crate) struct ProcessTree(Option<codecommit_auth_winsec::Job>);
+
+impl ProcessTree {
+    pub(crate) fn adopt(pid: u32) -> ProcessTree {
+        ProcessTree(codecommit_auth_winsec::Job::adopt(pid).ok())
+    }
+
+    pub(crate) fn kill(&self) {
+        if let Some(job) = &self.0 {
+            job.terminate();
+        }
+    }
+}
 
 /// botocore's order (Python's `ntpath.expanduser`): `USERPROFILE`, then `HOMEDRIVE` +
 /// `HOMEPATH`. `HOME` is ignored, as there.
