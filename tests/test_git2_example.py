@@ -164,6 +164,36 @@ def test_a_refused_credential_is_not_signed_again(example, isolated_env, tmp_pat
     assert _AlwaysUnauthorized.count == 2, _AlwaysUnauthorized.count
 
 
+def test_a_redirect_is_not_followed(example, endpoint, isolated_env, tmp_path):
+    # A server on another origin redirecting to the real endpoint: libgit2 would ask the
+    # callback for the original URL and send the signature to wherever the redirect went.
+    akid, secret, _ = endpoint.new_key()
+    repo, _ = seed(endpoint)
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            # Another host name for the endpoint: libgit2 compares hosts, not ports.
+            self.send_header("Location", endpoint.url.replace("127.0.0.1", "localhost") + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        env = {**isolated_env, "AWS_ACCESS_KEY_ID": akid, "AWS_SECRET_ACCESS_KEY": secret,
+               "CODE_COMMIT_ENDPOINT": f"http://127.0.0.1:{server.server_address[1]}"}
+        proc = run(example, [f"codecommit::{REGION}://{repo}", str(tmp_path / "clone")], env, timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert proc.returncode == 1 and "redirect" in proc.stderr, proc.stdout + proc.stderr
+    assert endpoint.requests() == []
+
+
 def test_library_errors_keep_their_exit_code(example, endpoint, isolated_env, tmp_path):
     env = {**isolated_env, "CODE_COMMIT_ENDPOINT": endpoint.url}
     # The endpoint override makes the URL profile-free, so the unknown profile is met in the

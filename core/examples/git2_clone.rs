@@ -24,7 +24,7 @@ use std::process::ExitCode;
 use codecommit_auth::redact::{echo, echo_url};
 use codecommit_auth::{Client, ClientOptions, Error};
 use git2::build::RepoBuilder;
-use git2::{Cred, CredentialType, FetchOptions, RemoteCallbacks};
+use git2::{Cred, CredentialType, FetchOptions, RemoteCallbacks, RemoteRedirect};
 
 const PROGRAM: &str = "git2_clone";
 const USAGE: &str = "usage: git2_clone [--profile P] [--endpoint URL] REMOTE DIR";
@@ -96,6 +96,9 @@ fn clone(args: &Args) -> Result<String, Failure> {
     });
     let mut fetch = FetchOptions::new();
     fetch.remote_callbacks(callbacks);
+    // CodeCommit does not redirect. libgit2 asks the callback for the remote's URL even after
+    // a redirect, so a followed redirect would carry the signature to the other host.
+    fetch.follow_redirects(RemoteRedirect::None);
     let result = RepoBuilder::new()
         .fetch_options(fetch)
         .clone(&url, &args.dir);
@@ -141,13 +144,6 @@ fn credential(
             echo_url(asked_url)
         )));
     }
-    // Never hand a CodeCommit signature to another host (a redirect, say).
-    if origin(asked_url) != origin(url) {
-        return Err(refuse(format!(
-            "credentials were asked for {}, not for {url}; refusing to send them",
-            echo_url(asked_url)
-        )));
-    }
     if answered.iter().any(|u| u == asked_url) {
         forget(client, &args.remote);
         return Err(refuse(format!(
@@ -177,14 +173,6 @@ fn forget(client: &Client, remote: &str) {
     if let Ok(creds) = client.credentials_blocking(&target) {
         let _ = client.forget_rejected(&target, creds.access_key_id());
     }
-}
-
-/// `scheme://host[:port]` of a URL, for comparing where credentials go.
-fn origin(url: &str) -> &str {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    url[start..]
-        .find('/')
-        .map_or(url, |end| &url[..start + end])
 }
 
 fn head_commit(repo: &git2::Repository) -> Result<String, git2::Error> {
