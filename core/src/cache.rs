@@ -140,7 +140,7 @@ impl std::error::Error for Unusable {}
 
 /// Test-only hook (never set it outside tests): milliseconds to pause after an entry's temp
 /// file is written and synced and before it is renamed into place, so a test can kill the
-/// writer in the middle of a write. Capped at [`TEST_PAUSE_MAX`].
+/// writer in the middle of a write. Capped at `TEST_PAUSE_MAX`.
 pub const TEST_PAUSE_ENV: &str = "CODECOMMIT_AUTH_TEST_PAUSE_BEFORE_RENAME";
 const TEST_PAUSE_MAX: Duration = Duration::from_secs(30);
 

@@ -2,7 +2,7 @@
 //! the Python exception classes, the Node `code` property and the CLI exit status all use
 //! them, so a code is never renumbered or reused.
 //!
-//! The table in [`error_codes!`] is the only place a code is defined: number, name,
+//! The table in `error_codes!` is the only place a code is defined: number, name,
 //! meaning and a generic hint. `core/tests/error_table.rs` fails when the README, the C
 //! header, the Python package or the Node typings disagree with it.
 

@@ -3,7 +3,7 @@
 //! This module loads the files and holds the parse ([`ProfileContext`]). What to do with a
 //! profile is decided by the pure [`crate::plan`]; the executor that runs a plan through
 //! aws-config's providers, STS (with MFA) or our credential_process runner is
-//! [`crate::resolve`]. Static keys (environment variables, plain profile keys) need no
+//! `crate::resolve`. Static keys (environment variables, plain profile keys) need no
 //! runtime, HTTP client or TLS.
 
 use std::borrow::Cow;
@@ -166,7 +166,7 @@ impl ProfileContext {
     }
 
     /// Static keys, when that is all this profile (or the environment) holds. No I/O.
-    /// Keys that fail [`credentials::validate`] give `None`: the executor then meets the
+    /// Keys that fail `credentials::validate` give `None`: the executor then meets the
     /// same keys, and its validation reports them as an error naming the profile.
     pub fn static_credentials(&self) -> Option<Credentials> {
         match self.plan().ok()?.step {
