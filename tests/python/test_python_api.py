@@ -679,6 +679,12 @@ codecommit_auth.Client(cache="yes")
 codecommit_auth.sign(1, "s", None, "r", "h", "/v1/repos/r")
 cred = codecommit_auth.sign("A", "s", None, "r", "h", "/v1/repos/r")
 cred.password = "x"
+client = codecommit_auth.Client()
+client.git_credential(1)
+reveal_type(client)
+reveal_type(cred)
+reveal_type(codecommit_auth.MfaRequest)
+reveal_type(codecommit_auth.ErrorCode.IO)
 '''
 
 
@@ -700,4 +706,15 @@ def test_mypy_strict_accepts_typed_use_and_rejects_misuse(tmp_path):
         assert ok.returncode == 0, ok.stdout + ok.stderr
     bad = mypy(str(tmp_path / "misuse.py"))
     assert bad.returncode == 1, bad.stdout + bad.stderr
-    assert bad.stdout.count("error:") == 4, bad.stdout
+    assert bad.stdout.count("error:") == 5, bad.stdout
+    # Messages name the public types users import, never the native module or its base class.
+    for wording in (
+        'Argument 1 to "git_credential" of "Client" has incompatible type "int"',
+        'Property "password" defined in "GitCredential" is read-only',
+        'Revealed type is "codecommit_auth.Client"',
+        'Revealed type is "codecommit_auth.GitCredential"',
+        'Revealed type is "def () -> codecommit_auth.MfaRequest"',
+        "codecommit_auth.ErrorCode.IO",
+    ):
+        assert wording in bad.stdout, bad.stdout
+    assert "_native" not in bad.stdout and "ClientBase" not in bad.stdout, bad.stdout

@@ -1,4 +1,4 @@
-//! `Client` (published as `_native.ClientBase`, subclassed in Python): options, credential
+//! `Client` (published as `_native.Client`, subclassed in Python): options, credential
 //! memory and the calls that resolve and sign.
 
 use std::sync::{Arc, Mutex};
@@ -21,7 +21,7 @@ use crate::mfa::PyMfaPrompt;
 /// credentials, remembers them until they are close to expiry. Thread-safe: share one.
 #[pyclass(
     module = "codecommit_auth._native",
-    name = "ClientBase",
+    name = "Client",
     frozen,
     subclass
 )]

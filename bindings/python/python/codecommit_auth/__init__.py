@@ -50,7 +50,7 @@ from ._native import (
     sign as sign,
     signed_url as signed_url,
 )
-from ._native import ClientBase as _ClientBase
+from ._native import Client as _NativeClient
 
 # One exception class per error code in core's table (core/src/error.rs), except the codes
 # only the C API can produce (NULL_ARGUMENT, INVALID_UTF8): a Python caller never meets
@@ -103,7 +103,7 @@ async def _in_executor(call: Callable[..., _T], *args: Any, **kwargs: Any) -> _T
     return await loop.run_in_executor(None, functools.partial(call, *args, **kwargs))
 
 
-class Client(_ClientBase):
+class Client(_NativeClient):
     """Resolves remotes to signed Git credentials.
 
     Keyword-only options: ``profile`` (when the remote names none), ``region`` (when the
