@@ -106,7 +106,18 @@ def test_programs_print_the_version(program: str) -> None:
         helpers.missing_toolchain(f"{binary} is not built: run `cargo build --workspace --bins`")
     out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
     assert out.returncode == 0, out.stderr
-    assert re.match(rf"^{re.escape(program)} {re.escape(workspace_version())}(\s|$)", out.stdout), out.stdout
+    # `git-remote-codecommit 0.1.0 (abc1234 2026-12-01, x86_64-unknown-linux-gnu)`: version,
+    # commit (from git, CODECOMMIT_AUTH_COMMIT, or "unknown") and target (cli/build.rs).
+    match = re.fullmatch(rf"{re.escape(program)} {re.escape(workspace_version())} \((.+), ([a-z0-9_.-]+)\)\n", out.stdout)
+    assert match, out.stdout
+    commit, target = match.groups()
+    assert commit == "unknown" or re.fullmatch(r"[0-9a-f]{7,40} \d{4}-\d\d-\d\d", commit), commit
+    host = subprocess.run(["rustc", "-vV"], capture_output=True, text=True, timeout=30).stdout
+    assert f"host: {target}\n" in host, (target, host)
+    if commit != "unknown" and (ROOT / ".git").exists() and shutil.which("git"):
+        known = subprocess.run(["git", "-C", ROOT, "cat-file", "-e", f"{commit.split()[0]}^{{commit}}"],
+                               capture_output=True, timeout=30)
+        assert known.returncode == 0, f"--version names {commit}, not a commit of this repository"
 
 
 def test_templates_take_the_version_from_cargo() -> None:

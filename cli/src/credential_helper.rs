@@ -54,7 +54,7 @@ fn dispatch(program: &'static str, args: &Args) -> Result<()> {
         return report::out(HELP);
     }
     if args.flag("version") {
-        return report::out(&format!("{program} {}\n", env!("CARGO_PKG_VERSION")));
+        return report::out(&crate::version::line(program));
     }
     let input = read_request()?;
     match args.positionals.as_slice() {

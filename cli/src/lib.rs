@@ -10,3 +10,4 @@ pub mod remote_helper;
 pub mod report;
 pub mod tool;
 pub mod tty;
+pub mod version;

@@ -41,10 +41,7 @@ pub fn run(raw: Vec<String>) -> ExitCode {
     }
     match raw.as_slice() {
         [flag] if flag == "--help" || flag == "-h" => done(report::out(HELP)),
-        [flag] if flag == "--version" => done(report::out(&format!(
-            "{PROGRAM} {}\n",
-            env!("CARGO_PKG_VERSION")
-        ))),
+        [flag] if flag == "--version" => done(report::out(&crate::version::line(PROGRAM))),
         [name, url] => match run_git(name, url) {
             Ok(status) => exit_status(status),
             Err(error) => report::fail(PROGRAM, &error),

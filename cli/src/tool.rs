@@ -59,7 +59,7 @@ fn dispatch(args: &Args) -> Result<()> {
         return report::out(HELP);
     }
     if args.flag("version") {
-        return report::out(&format!("{PROGRAM} {}\n", env!("CARGO_PKG_VERSION")));
+        return report::out(&crate::version::line(PROGRAM));
     }
     let positionals: Vec<&str> = args.positionals.iter().map(String::as_str).collect();
     match positionals.as_slice() {
