@@ -53,6 +53,27 @@ pub unsafe extern "C" fn codecommit_auth_client_free(client: *mut codecommit_aut
     unsafe { free_handle(client) }
 }
 
+/// Shared body of the calls on a remote: checks the arguments (`out` first, so that it is
+/// cleared on every failure), then stores in `*out` what `call` makes of client and remote.
+unsafe fn on_remote<T>(
+    client: *const codecommit_auth_client,
+    remote: *const c_char,
+    out: *mut *mut T,
+    out_name: &str,
+    call: impl FnOnce(&Client, &str) -> Result<*mut T, Error>,
+) -> Result<(), Error> {
+    // SAFETY: forwarded from the exported functions' contracts.
+    let (out, client, remote) = unsafe {
+        (
+            out_arg(out, out_name)?,
+            ref_arg(client, "client")?,
+            str_arg(remote, "remote")?,
+        )
+    };
+    *out = call(&client.inner, remote)?;
+    Ok(())
+}
+
 unsafe fn client_credential(
     client: *const codecommit_auth_client,
     remote: *const c_char,
@@ -60,16 +81,12 @@ unsafe fn client_credential(
     out: *mut *mut codecommit_auth_credential,
 ) -> Result<(), Error> {
     // SAFETY: forwarded from the exported functions' contracts.
-    let (out, client, remote) = unsafe {
-        (
-            out_arg(out, "out")?,
-            ref_arg(client, "client")?,
-            str_arg(remote, "remote")?,
-        )
-    };
-    let credential = client.inner.git_credential_blocking(remote, at)?;
-    *out = Box::into_raw(codecommit_auth_credential::new(&credential)?);
-    Ok(())
+    unsafe {
+        on_remote(client, remote, out, "out", |client, remote| {
+            let credential = client.git_credential_blocking(remote, at)?;
+            Ok(Box::into_raw(codecommit_auth_credential::new(&credential)?))
+        })
+    }
 }
 
 /// Resolves credentials for `remote` and signs them now. `remote` is a `codecommit://`
@@ -132,18 +149,12 @@ pub unsafe extern "C" fn codecommit_auth_client_signed_url(
     remote: *const c_char,
     out_url: *mut *mut c_char,
 ) -> codecommit_auth_status {
-    guard(|| {
-        // SAFETY: caller passes NULL or valid pointers.
-        let (out, client, remote) = unsafe {
-            (
-                out_arg(out_url, "out_url")?,
-                ref_arg(client, "client")?,
-                str_arg(remote, "remote")?,
-            )
-        };
-        let credential = client.inner.git_credential_blocking(remote, None)?;
-        *out = owned_string(credential.url().expose(), "signed URL")?;
-        Ok(())
+    // SAFETY: caller passes NULL or valid pointers.
+    guard(|| unsafe {
+        on_remote(client, remote, out_url, "out_url", |client, remote| {
+            let credential = client.git_credential_blocking(remote, None)?;
+            owned_string(credential.url().expose(), "signed URL")
+        })
     })
 }
 
@@ -163,18 +174,11 @@ pub unsafe extern "C" fn codecommit_auth_client_repository_url(
     remote: *const c_char,
     out_url: *mut *mut c_char,
 ) -> codecommit_auth_status {
-    guard(|| {
-        // SAFETY: caller passes NULL or valid pointers.
-        let (out, client, remote) = unsafe {
-            (
-                out_arg(out_url, "out_url")?,
-                ref_arg(client, "client")?,
-                str_arg(remote, "remote")?,
-            )
-        };
-        let url = client.inner.repository_url(remote)?;
-        *out = owned_string(&url, "URL")?;
-        Ok(())
+    // SAFETY: caller passes NULL or valid pointers.
+    guard(|| unsafe {
+        on_remote(client, remote, out_url, "out_url", |client, remote| {
+            owned_string(&client.repository_url(remote)?, "URL")
+        })
     })
 }
 

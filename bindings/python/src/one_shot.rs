@@ -26,43 +26,39 @@ pub(crate) fn one_shot_client(
     })
 }
 
-/// Signed credentials for one remote with default options (see `Client` for more).
-#[pyfunction]
-#[pyo3(signature = (remote_or_url, *, profile = None, region = None, endpoint = None, at = None))]
-pub(crate) fn git_credential(
-    py: Python<'_>,
-    remote_or_url: &Bound<'_, PyAny>,
-    profile: Option<&Bound<'_, PyAny>>,
-    region: Option<&Bound<'_, PyAny>>,
-    endpoint: Option<&Bound<'_, PyAny>>,
-    at: Option<&Bound<'_, PyAny>>,
-) -> PyResult<PyGitCredential> {
-    one_shot_client(py, profile, region, endpoint)?.git_credential(py, remote_or_url, at)
+/// A module-level function: a client with default options (but `profile`, `region` and
+/// `endpoint`) made for one call of its method of the same name.
+macro_rules! one_shot {
+    ($(#[doc = $doc:literal])* fn $name:ident($($extra:ident),*) -> $ret:ty) => {
+        $(#[doc = $doc])*
+        #[pyfunction]
+        #[pyo3(signature = (
+            remote_or_url, *, profile = None, region = None, endpoint = None $(, $extra = None)*
+        ))]
+        pub(crate) fn $name(
+            py: Python<'_>,
+            remote_or_url: &Bound<'_, PyAny>,
+            profile: Option<&Bound<'_, PyAny>>,
+            region: Option<&Bound<'_, PyAny>>,
+            endpoint: Option<&Bound<'_, PyAny>>,
+            $($extra: Option<&Bound<'_, PyAny>>,)*
+        ) -> PyResult<$ret> {
+            one_shot_client(py, profile, region, endpoint)?.$name(py, remote_or_url $(, $extra)*)
+        }
+    };
 }
 
-/// The repository URL with signed credentials in it (secret!).
-#[pyfunction]
-#[pyo3(signature = (remote_or_url, *, profile = None, region = None, endpoint = None, at = None))]
-pub(crate) fn signed_url(
-    py: Python<'_>,
-    remote_or_url: &Bound<'_, PyAny>,
-    profile: Option<&Bound<'_, PyAny>>,
-    region: Option<&Bound<'_, PyAny>>,
-    endpoint: Option<&Bound<'_, PyAny>>,
-    at: Option<&Bound<'_, PyAny>>,
-) -> PyResult<String> {
-    one_shot_client(py, profile, region, endpoint)?.signed_url(py, remote_or_url, at)
+one_shot! {
+    /// Signed credentials for one remote with default options (see `Client` for more).
+    fn git_credential(at) -> PyGitCredential
 }
 
-/// The repository URL without credentials. Resolves no credentials.
-#[pyfunction]
-#[pyo3(signature = (remote_or_url, *, profile = None, region = None, endpoint = None))]
-pub(crate) fn repository_url(
-    py: Python<'_>,
-    remote_or_url: &Bound<'_, PyAny>,
-    profile: Option<&Bound<'_, PyAny>>,
-    region: Option<&Bound<'_, PyAny>>,
-    endpoint: Option<&Bound<'_, PyAny>>,
-) -> PyResult<String> {
-    one_shot_client(py, profile, region, endpoint)?.repository_url(py, remote_or_url)
+one_shot! {
+    /// The repository URL with signed credentials in it (secret!).
+    fn signed_url(at) -> String
+}
+
+one_shot! {
+    /// The repository URL without credentials. Resolves no credentials.
+    fn repository_url() -> String
 }
