@@ -15,7 +15,9 @@
 //! could not be made.
 //!
 //! Roles with `mfa_serial` need [`ClientOptions::mfa`] (a prompt); this example has none,
-//! so such profiles fail with `MFA_REQUIRED`.
+//! so such profiles fail with `MFA_REQUIRED`. codecommit-auth bounds its own network calls;
+//! libgit2 1.5 has no network timeouts (git2 0.19 and later, on libgit2 1.7, add
+//! `git2::opts::set_server_timeout_in_milliseconds`).
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -97,7 +99,8 @@ fn clone(args: &Args) -> Result<String, Failure> {
     let mut fetch = FetchOptions::new();
     fetch.remote_callbacks(callbacks);
     // CodeCommit does not redirect. libgit2 asks the callback for the remote's URL even after
-    // a redirect, so a followed redirect would carry the signature to the other host.
+    // a redirect, so a followed redirect would carry the signature to the other host. (libgit2
+    // still follows a redirect to another port of the same host name.)
     fetch.follow_redirects(RemoteRedirect::None);
     let result = RepoBuilder::new()
         .fetch_options(fetch)
