@@ -1,13 +1,17 @@
-"""The base of the HTTP stand-ins: a threaded HTTP/1.1 server on 127.0.0.1, port 0.
+"""The base of the stand-ins: a threaded server on 127.0.0.1, port 0 (``LocalServer``), and
+on it the HTTP/1.1 stand-in (``StandIn``).
 
-Subclasses implement ``handle(request) -> Response``.  Every request is recorded in
-``requests`` (method, path, query, headers, body) before it is answered.
+``StandIn`` subclasses implement ``handle(request) -> Response``.  Every request is recorded
+in ``requests`` (method, path, query, headers, body) before it is answered.
 """
 
 from __future__ import annotations
 
 import json
+import socket
+import socketserver
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -36,20 +40,19 @@ class Response:
         return cls(status, json.dumps(value), {"Content-Type": "application/json", **headers})
 
 
-class StandIn:
-    """Start with ``with Sub(...) as s:`` (or ``start()``/``stop()``)."""
+class LocalServer:
+    """A threaded server on 127.0.0.1, port 0: start with ``with Sub(...) as s:`` (or
+    ``start()``/``stop()``). Subclasses give the request handler class (``_handler``) and may
+    change ``server_class``."""
+
+    server_class: type[socketserver.ThreadingTCPServer] = socketserver.ThreadingTCPServer
 
     def __init__(self) -> None:
-        self.requests: list[Request] = []
-        self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: socketserver.ThreadingTCPServer | None = None
 
-    # -- to implement -----------------------------------------------------
-    def handle(self, request: Request) -> Response:  # pragma: no cover - abstract
+    def _handler(self) -> type[socketserver.BaseRequestHandler]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    # -- lifecycle --------------------------------------------------------
     @property
     def port(self) -> int:
         assert self._server is not None, "not started"
@@ -59,7 +62,54 @@ class StandIn:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "StandIn":
+    def start(self):
+        self._server = self.server_class(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def connection_handler(serve: Callable[[socket.socket], None]) -> type[socketserver.BaseRequestHandler]:
+    """A handler class that gives each accepted connection to ``serve``; a connection that
+    breaks (OSError) ends quietly."""
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            try:
+                serve(self.request)
+            except OSError:
+                pass
+
+    return Handler
+
+
+class StandIn(LocalServer):
+    """An HTTP/1.1 stand-in: ``handle(request) -> Response`` answers every request."""
+
+    server_class = ThreadingHTTPServer
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[Request] = []
+        self._lock = threading.Lock()
+
+    # -- to implement -----------------------------------------------------
+    def handle(self, request: Request) -> Response:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _handler(self) -> type[socketserver.BaseRequestHandler]:
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -100,23 +150,7 @@ class StandIn:
 
             do_GET = do_PUT = do_POST = _serve
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        return Handler
 
     def requests_to(self, path: str, method: str | None = None) -> list[Request]:
         with self._lock:

@@ -25,6 +25,8 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
+from ._http import LocalServer, connection_handler
+
 IO_TIMEOUT = 30.0
 HEADER_MAX = 64 * 1024
 
@@ -38,17 +40,20 @@ class ProxyEntry:
 
 
 def _pipe(a: socket.socket, b: socket.socket) -> None:
-    """Copies both ways until either side closes or IO_TIMEOUT passes without traffic."""
+    """Copies both ways until either side closes or IO_TIMEOUT passes without traffic. TLS
+    records already decrypted (which select cannot see) are read first."""
     sockets = [a, b]
     while True:
-        ready, _, _ = select.select(sockets, [], [], IO_TIMEOUT)
+        ready = [s for s in sockets if isinstance(s, ssl.SSLSocket) and s.pending()]
+        if not ready:
+            ready, _, _ = select.select(sockets, [], [], IO_TIMEOUT)
         if not ready:
             return
         for src in ready:
             dst = b if src is a else a
             try:
                 data = src.recv(65536)
-            except OSError:
+            except OSError:  # ssl.SSLError included
                 return
             if not data:
                 return
@@ -70,22 +75,13 @@ def _read_head(conn: socket.socket) -> bytes:
     return head
 
 
-class ForwardProxy:
+class ForwardProxy(LocalServer):
     def __init__(self, resolve: dict[str, str] | None = None, auth: tuple[str, str] | None = None) -> None:
+        super().__init__()
         self.resolve = dict(resolve or {})
         self.auth = auth
         self.log: list[ProxyEntry] = []
         self._lock = threading.Lock()
-        self._server: socketserver.ThreadingTCPServer | None = None
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None, "not started"
-        return self._server.server_address[1]
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     @property
     def url_with_auth(self) -> str:
@@ -173,100 +169,29 @@ class ForwardProxy:
                                  + "\r\n".join(kept).encode("latin-1") + b"\r\n\r\n" + rest)
             _pipe(conn, upstream)
 
-    def start(self) -> "ForwardProxy":
-        proxy = self
-
-        class Handler(socketserver.BaseRequestHandler):
-            def handle(self) -> None:
-                try:
-                    proxy._handle(self.request)
-                except OSError:
-                    pass
-
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> "ForwardProxy":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def _handler(self) -> type[socketserver.BaseRequestHandler]:
+        return connection_handler(self._handle)
 
 
-class TlsFront:
+class TlsFront(LocalServer):
     """TLS on 127.0.0.1:port with ``cert`` (a trustme LeafCert), relayed to a plain backend."""
 
     def __init__(self, backend_port: int, cert) -> None:  # noqa: ANN001 - trustme.LeafCert
         self.backend_port = backend_port
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        super().__init__()
         cert.configure_cert(self.context)
         self.handshakes_failed = 0
-        self._server: socketserver.ThreadingTCPServer | None = None
 
-    @property
-    def port(self) -> int:
-        assert self._server is not None, "not started"
-        return self._server.server_address[1]
-
-    def start(self) -> "TlsFront":
-        front = self
-
-        class Handler(socketserver.BaseRequestHandler):
-            def handle(self) -> None:
-                self.request.settimeout(IO_TIMEOUT)
-                try:
-                    tls = front.context.wrap_socket(self.request, server_side=True)
-                except (OSError, ssl.SSLError):
-                    front.handshakes_failed += 1
-                    return
-                try:
-                    with socket.create_connection(("127.0.0.1", front.backend_port), timeout=IO_TIMEOUT) as up:
-                        _pipe_tls(tls, up)
-                except OSError:
-                    pass
-
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> "TlsFront":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
-def _pipe_tls(tls: ssl.SSLSocket, plain: socket.socket) -> None:
-    """Like _pipe, but drains TLS records already decrypted (select misses those)."""
-    while True:
-        readable = [s for s in (tls, plain)]
-        ready = [tls] if tls.pending() else select.select(readable, [], [], IO_TIMEOUT)[0]
-        if not ready:
+    def _serve(self, conn: socket.socket) -> None:
+        conn.settimeout(IO_TIMEOUT)
+        try:
+            tls = self.context.wrap_socket(conn, server_side=True)
+        except (OSError, ssl.SSLError):
+            self.handshakes_failed += 1
             return
-        for src in ready:
-            dst = plain if src is tls else tls
-            try:
-                data = src.recv(65536)
-            except (OSError, ssl.SSLError):
-                return
-            if not data:
-                return
-            try:
-                dst.sendall(data)
-            except OSError:
-                return
+        with socket.create_connection(("127.0.0.1", self.backend_port), timeout=IO_TIMEOUT) as up:
+            _pipe(tls, up)
+
+    def _handler(self) -> type[socketserver.BaseRequestHandler]:
+        return connection_handler(self._serve)

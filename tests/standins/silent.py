@@ -6,19 +6,13 @@ import socket
 import threading
 
 
-class SilentPort:
-    """Listens on 127.0.0.1, accepts every connection, reads nothing, answers nothing.
+class _Listener:
+    """A socket listening on 127.0.0.1, port 0, with ``backlog`` pending connections."""
 
-    ``accepted`` counts connections, so a test can see the client really got this far."""
-
-    def __init__(self) -> None:
+    def __init__(self, backlog: int) -> None:
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.bind(("127.0.0.1", 0))
-        self._sock.listen(64)
-        self._held: list[socket.socket] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self.accepted = 0
+        self._sock.listen(backlog)
 
     @property
     def port(self) -> int:
@@ -27,6 +21,19 @@ class SilentPort:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+class SilentPort(_Listener):
+    """Listens on 127.0.0.1, accepts every connection, reads nothing, answers nothing.
+
+    ``accepted`` counts connections, so a test can see the client really got this far."""
+
+    def __init__(self) -> None:
+        super().__init__(backlog=64)
+        self._held: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self.accepted = 0
 
     def _accept(self) -> None:
         self._sock.settimeout(0.2)
@@ -59,23 +66,13 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-class FullBacklogPort:
+class FullBacklogPort(_Listener):
     """A port where TCP connect never completes: it listens with backlog 0, never accepts, and
     its accept queue is filled at start, so the kernel drops further SYNs (connect timeout)."""
 
     def __init__(self) -> None:
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.bind(("127.0.0.1", 0))
-        self._sock.listen(0)
+        super().__init__(backlog=0)
         self._fillers: list[socket.socket] = []
-
-    @property
-    def port(self) -> int:
-        return self._sock.getsockname()[1]
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> "FullBacklogPort":
         for _ in range(8):

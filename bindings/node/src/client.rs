@@ -118,6 +118,18 @@ fn emit_warnings(env: &Env, client: &cc::Client) {
     }
 }
 
+/// The arguments of a credential request: the remote and the `SignOptions` (`at`).
+fn request_args(
+    env: &Env,
+    remote_or_url: Option<Unknown>,
+    options: Option<Unknown>,
+) -> napi::Result<(String, Option<SystemTime>)> {
+    Ok((
+        string_arg(env, remote_or_url, "remoteOrUrl")?,
+        sign_options(env, options)?,
+    ))
+}
+
 /// A Promise-returning method: refused arguments reject the Promise.
 fn promise<'env, V: ToNapiValue + 'static>(
     env: &'env Env,
@@ -151,8 +163,7 @@ impl Client {
         options: Option<Unknown>,
     ) -> napi::Result<PromiseRaw<'env, GitCredential>> {
         promise(env, || {
-            let remote = string_arg(env, remote_or_url, "remoteOrUrl")?;
-            let at = sign_options(env, options)?;
+            let (remote, at) = request_args(env, remote_or_url, options)?;
             self.spawn(env, remote, at, |c| c)
         })
     }
@@ -166,8 +177,7 @@ impl Client {
         remote_or_url: Option<Unknown>,
         options: Option<Unknown>,
     ) -> napi::Result<GitCredential> {
-        let remote = string_arg(&env, remote_or_url, "remoteOrUrl")?;
-        let at = sign_options(&env, options)?;
+        let (remote, at) = request_args(&env, remote_or_url, options)?;
         self.blocking(&env, &remote, at).map(GitCredential::from)
     }
 
@@ -183,8 +193,7 @@ impl Client {
         options: Option<Unknown>,
     ) -> napi::Result<PromiseRaw<'env, String>> {
         promise(env, || {
-            let remote = string_arg(env, remote_or_url, "remoteOrUrl")?;
-            let at = sign_options(env, options)?;
+            let (remote, at) = request_args(env, remote_or_url, options)?;
             self.spawn(env, remote, at, url_of)
         })
     }
@@ -197,8 +206,7 @@ impl Client {
         remote_or_url: Option<Unknown>,
         options: Option<Unknown>,
     ) -> napi::Result<String> {
-        let remote = string_arg(&env, remote_or_url, "remoteOrUrl")?;
-        let at = sign_options(&env, options)?;
+        let (remote, at) = request_args(&env, remote_or_url, options)?;
         self.blocking(&env, &remote, at).map(url_of)
     }
 
