@@ -460,8 +460,8 @@ fn describe_open_error(path: &Path, e: &std::io::Error) -> String {
 }
 
 fn test_pause_before_rename() {
-    let Some(ms) = crate::environment::var(TEST_PAUSE_ENV)
-        .and_then(|v| v.trim().parse::<u64>().ok())
+    let Some(ms) =
+        crate::environment::var(TEST_PAUSE_ENV).and_then(|v| v.trim().parse::<u64>().ok())
     else {
         return;
     };

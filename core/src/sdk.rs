@@ -81,8 +81,7 @@ pub(crate) async fn with_profile_ca_bundle<F: Future>(
 
 /// `AWS_CA_BUNDLE`, else the profile's `ca_bundle`, with where it came from. Empty is unset.
 fn ca_bundle_setting() -> Option<(String, &'static str)> {
-    let env = crate::environment::var("AWS_CA_BUNDLE")
-        .filter(|v| !v.trim().is_empty());
+    let env = crate::environment::var("AWS_CA_BUNDLE").filter(|v| !v.trim().is_empty());
     if let Some(path) = env {
         return Some((path, "AWS_CA_BUNDLE"));
     }

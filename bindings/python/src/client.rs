@@ -19,12 +19,7 @@ use crate::mfa::PyMfaPrompt;
 
 /// Resolves remotes to signed Git credentials; holds the options and, for temporary
 /// credentials, remembers them until they are close to expiry. Thread-safe: share one.
-#[pyclass(
-    module = "codecommit_auth._native",
-    name = "Client",
-    frozen,
-    subclass
-)]
+#[pyclass(module = "codecommit_auth._native", name = "Client", frozen, subclass)]
 pub(crate) struct PyClient {
     pub(crate) inner: CoreClient,
     pub(crate) mfa_callback: Option<Py<PyAny>>,
