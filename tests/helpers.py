@@ -6,6 +6,8 @@
   git and AWS configuration, and no AWS_* or GIT_* variables from the outside.
 * Small utilities: random repository names and keys, ``run_git``, ``create_bare_repo``.
 * ``ArgvWatcher``: samples the argv of every process a test starts (secrets in ``ps``).
+* Role profiles (``role_config``, ``write_aws_files``, ``role_profiles_env``), ``run_in_pty``
+  (a controlling terminal), ``AlwaysUnauthorized`` (an HTTP server refusing every credential).
 
 Test modules import this as ``import helpers`` (pytest puts tests/ on sys.path).
 """
@@ -15,12 +17,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import http.server
 import os
+import pty
 import re
 import secrets
+import select
+import signal
 import string
 import subprocess
 import threading
+import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -300,34 +307,108 @@ def missing_toolchain(what: str) -> None:
     pytest.skip(what)
 
 
-# The role profiles the cache and askpass tests share: keys in `base`, a plain role
-# `deployer` and an MFA role `mfa`, both assumed from `base` through moto's STS.
+# Role profiles: keys in a `base` profile (ROLE_CREDENTIALS), roles assumed from it through
+# moto's STS (which accepts any role ARN and any keys).
 ROLE_ARN = "arn:aws:iam::123456789012:role/deployer"
 MFA_SERIAL = "arn:aws:iam::123456789012:mfa/alice"
-ROLE_CONFIG = f"""\
-[profile base]
-region = us-east-1
-[profile deployer]
-role_arn = {ROLE_ARN}
-source_profile = base
-region = us-east-1
-[profile mfa]
-role_arn = {ROLE_ARN}
-source_profile = base
-mfa_serial = {MFA_SERIAL}
-region = us-east-1
-"""
+BASE_PROFILE = "[profile base]\nregion = us-east-1\n"
 ROLE_CREDENTIALS = "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n"
+
+
+def role_profile(name: str, role_arn: str = ROLE_ARN, **settings: object) -> str:
+    """AWS config text for `[profile NAME]` assuming `role_arn` with the keys of `base`, then
+    `settings` (`source_profile="hop"` replaces `base`; `role_session_name="ci"` adds a line)."""
+    lines = {"role_arn": role_arn, "source_profile": "base", **settings}
+    return f"[profile {name}]\n" + "".join(f"{key} = {value}\n" for key, value in lines.items())
+
+
+def role_config(name: str = "deployer", role_arn: str = ROLE_ARN, **settings: object) -> str:
+    """AWS config text: the `base` profile and one role profile (see `role_profile`)."""
+    return BASE_PROFILE + role_profile(name, role_arn, **settings)
+
+
+# The profiles the cache and askpass tests share: a plain role `deployer` and an MFA role `mfa`.
+ROLE_CONFIG = role_config(region="us-east-1") + role_profile("mfa", mfa_serial=MFA_SERIAL, region="us-east-1")
+
+
+def write_aws_files(env: dict[str, str], config: str = ROLE_CONFIG, credentials: str = ROLE_CREDENTIALS) -> None:
+    """Writes the AWS config and credentials files `env` names (an isolated environment)."""
+    Path(env["AWS_CONFIG_FILE"]).write_text(config)
+    Path(env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(credentials)
 
 
 def role_profiles_env(sts_endpoint, isolated_env: dict[str, str]) -> dict[str, str]:
     """`isolated_env` with the role profiles above, moto STS and the local endpoint; our
     binaries first on PATH."""
-    Path(isolated_env["AWS_CONFIG_FILE"]).write_text(ROLE_CONFIG)
-    Path(isolated_env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(ROLE_CREDENTIALS)
+    write_aws_files(isolated_env)
     return {
         **isolated_env,
         "PATH": f"{BIN_DIR}:{isolated_env['PATH']}",
         "AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url,
         "CODE_COMMIT_ENDPOINT": sts_endpoint.url,
     }
+
+
+def run_in_pty(args: list[str], env: dict[str, str], answer: str | None = None,
+               timeout: float = 30) -> tuple[int, str]:
+    """Runs `args` with a pseudo-terminal as its controlling terminal; types `answer` (if
+    any) when it prints an "MFA code" prompt ending in ':'. Returns (status, everything it
+    printed on the terminal); killed after `timeout` seconds."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvpe(args[0], args, env)
+    seen, answered = b"", answer is None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if not answered and b"MFA code" in seen and seen.rstrip().endswith(b":"):
+                os.write(fd, answer.encode() + b"\n")
+                answered = True
+    else:
+        os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
+
+
+class AlwaysUnauthorized:
+    """An HTTP server on 127.0.0.1 that answers every GET with 401, as a server does that
+    refuses each credential. ``with AlwaysUnauthorized() as server:``; ``server.url``, and
+    ``server.count`` GETs answered."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                owner.count += 1
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="codecommit"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self) -> "AlwaysUnauthorized":
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()

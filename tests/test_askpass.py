@@ -6,12 +6,7 @@ runs in a new session (setsid), so it has no controlling terminal unless a test 
 
 from __future__ import annotations
 
-import os
-import pty
-import select
-import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -125,31 +120,6 @@ def test_askpass_that_fails_is_one_line_exit_17(sts_endpoint, mfa_env, tmp_path)
     assert sts_endpoint.sts_calls("assume_role") == []
 
 
-def run_in_pty(args: list[str], env: dict[str, str], timeout: float = 30) -> tuple[int, str]:
-    """Runs `args` with a pseudo-terminal as its controlling terminal, typing nothing.
-    Returns (status, everything printed on the terminal)."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execvpe(args[0], args, env)
-    seen = b""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-    else:
-        os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
-
-
 def test_git_terminal_prompt_0_keeps_off_the_terminal(sts_endpoint, mfa_env, tmp_path):
     """A terminal is there, but GIT_TERMINAL_PROMPT=0 forbids it: no prompt on it, exit 17
     at once (the old helper printed its prompt on the terminal and waited)."""
@@ -158,7 +128,7 @@ def test_git_terminal_prompt_0_keeps_off_the_terminal(sts_endpoint, mfa_env, tmp
     request.write_text(f"protocol=http\nhost={host}\npath=v1/repos/{sts_endpoint.add_repo().name}\n\n")
     helper = BIN_DIR / "git-credential-codecommit"
     command = f"'{helper}' --profile mfa --region {REGION} get < '{request}'"
-    status, output = run_in_pty(["/bin/sh", "-c", command], {**mfa_env, "GIT_TERMINAL_PROMPT": "0"})
+    status, output = helpers.run_in_pty(["/bin/sh", "-c", command], {**mfa_env, "GIT_TERMINAL_PROMPT": "0"})
     assert status == 17, output
     assert "(profile mfa):" not in output  # the prompt itself
     assert "GIT_TERMINAL_PROMPT=0" in output and MFA_SERIAL in output

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import pty
-import select
 import signal
 import stat
 import subprocess
@@ -196,38 +193,10 @@ def test_kill_during_refresh_leaves_no_broken_cache(sts_endpoint, role_env):
     json.loads(old.read_text())
 
 
-def run_in_pty(args: list[str], env: dict[str, str], answer: str, timeout: float = 60) -> tuple[int, str]:
-    """Runs a command with a pseudo-terminal as its controlling terminal; types `answer`
-    when it prints a prompt ending in ': '. Returns (status, everything it printed)."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execvpe(args[0], args, env)
-    seen, answered = b"", False
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-            if not answered and b"MFA code" in seen and seen.rstrip().endswith(b":"):
-                os.write(fd, answer.encode() + b"\n")
-                answered = True
-    else:
-        os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
-
-
 def test_mfa_prompt_once_on_the_terminal(sts_endpoint, role_env):
     repo = sts_endpoint.add_repo().name
     remote = f"codecommit::{REGION}://mfa@{repo}"
-    status, output = run_in_pty(["git", "ls-remote", remote], role_env, "123456")
+    status, output = helpers.run_in_pty(["git", "ls-remote", remote], role_env, "123456", timeout=60)
     assert status == 0, output
     assert output.count("MFA code for " + MFA_SERIAL) == 1
     calls = sts_endpoint.sts_calls("assume_role")
