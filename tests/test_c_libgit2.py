@@ -10,11 +10,9 @@ they fail.
 
 from __future__ import annotations
 
-import http.server
 import os
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -25,8 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "target" / "c-tests"
 PROGRAMS = {"shared": BUILD / "git_clone_push_shared", "static": BUILD / "git_clone_push_static"}
 REGION = "us-west-2"
-ROLE_ARN = "arn:aws:iam::123456789012:role/deployer"
-MFA_SERIAL = "arn:aws:iam::123456789012:mfa/alice"
+MFA_SERIAL = helpers.MFA_SERIAL
 # Definite and indirect leaks and every memory error fail. "Possibly lost" is not counted here:
 # the network path fills process-wide statics (the shared runtime, the AWS SDK's retry token
 # buckets) whose hash tables valgrind only sees through interior pointers. tests/c/Makefile
@@ -128,38 +125,16 @@ def test_wrong_secret_fails_at_once(programs, endpoint, isolated_env, tmp_path):
     assert [r["status"] for r in endpoint.requests()] in ([401, 403], [403]), endpoint.requests()
 
 
-class _AlwaysUnauthorized(http.server.BaseHTTPRequestHandler):
-    """A server that rejects every credential with 401, as if the secret were wrong forever."""
-
-    count = 0
-
-    def do_GET(self) -> None:
-        type(self).count += 1
-        self.send_response(401)
-        self.send_header("WWW-Authenticate", 'Basic realm="codecommit"')
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def test_adapter_stops_after_its_attempt_limit(programs, isolated_env, tmp_path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _AlwaysUnauthorized)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with helpers.AlwaysUnauthorized() as server:
         env = {**isolated_env, "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE00", "AWS_SECRET_ACCESS_KEY": "x",
-               "CODE_COMMIT_ENDPOINT": f"http://127.0.0.1:{server.server_address[1]}"}
+               "CODE_COMMIT_ENDPOINT": server.url}
         proc = run_program(programs["static"], [f"codecommit::{REGION}://repo", str(tmp_path / "w")], env,
                            timeout=60)
-    finally:
-        server.shutdown()
-        server.server_close()
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "attempt limit" in proc.stderr, proc.stderr
     # One request without credentials, then one per allowed attempt (3), then the callback refuses.
-    assert _AlwaysUnauthorized.count == 4, _AlwaysUnauthorized.count
+    assert server.count == 4, server.count
 
 
 def test_library_errors_reach_the_program(programs, endpoint, isolated_env, tmp_path):
@@ -180,14 +155,7 @@ def test_library_errors_reach_the_program(programs, endpoint, isolated_env, tmp_
 
 def test_mfa_callback_is_asked_once_for_clone_push_and_clone(programs, sts_endpoint, isolated_env, tmp_path):
     repo = sts_endpoint.add_repo().name
-    Path(isolated_env["AWS_CONFIG_FILE"]).write_text(
-        f"[profile base]\nregion = us-east-1\n"
-        f"[profile mfa]\nrole_arn = {ROLE_ARN}\nsource_profile = base\nmfa_serial = {MFA_SERIAL}\n"
-        f"region = us-east-1\n")
-    Path(isolated_env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(
-        "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n")
-    env = {**isolated_env, "AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url,
-           "CODE_COMMIT_ENDPOINT": sts_endpoint.url}
+    env = helpers.role_profiles_env(sts_endpoint, isolated_env)  # profile `mfa`: MFA_SERIAL
     args = ["--mfa-code", "123456", f"codecommit::{REGION}://mfa@{repo}", str(tmp_path / "w")]
     # Under valgrind too: this is the path through the shared runtime, HTTP client and STS.
     steps = check_done(run_program(programs["shared"], args, env, valgrind=True), sts_endpoint, repo)

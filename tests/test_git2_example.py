@@ -129,39 +129,17 @@ def test_wrong_secret_fails_cleanly(example, endpoint, isolated_env, tmp_path):
     assert not (tmp_path / "clone" / "README.md").exists()
 
 
-class _AlwaysUnauthorized(http.server.BaseHTTPRequestHandler):
-    """Answers every request with 401, as a server does that refuses each credential."""
-
-    count = 0
-
-    def do_GET(self) -> None:
-        type(self).count += 1
-        self.send_response(401)
-        self.send_header("WWW-Authenticate", 'Basic realm="codecommit"')
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def test_a_refused_credential_is_not_signed_again(example, isolated_env, tmp_path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _AlwaysUnauthorized)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with helpers.AlwaysUnauthorized() as server:
         env = {**isolated_env, "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE00", "AWS_SECRET_ACCESS_KEY": "x",
-               "CODE_COMMIT_ENDPOINT": f"http://127.0.0.1:{server.server_address[1]}"}
+               "CODE_COMMIT_ENDPOINT": server.url}
         proc = run(example, [f"codecommit::{REGION}://repo", str(tmp_path / "clone")], env, timeout=60)
-    finally:
-        server.shutdown()
-        server.server_close()
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "refused the signed credential" in proc.stderr, proc.stderr
     assert f"codecommit-auth doctor codecommit::{REGION}://repo" in proc.stderr, proc.stderr
     # One request without credentials, one with the signed credential; then the callback
     # refuses instead of signing again (it looped until libgit2 gave up, without the check).
-    assert _AlwaysUnauthorized.count == 2, _AlwaysUnauthorized.count
+    assert server.count == 2, server.count
 
 
 def test_a_redirect_is_not_followed(example, endpoint, isolated_env, tmp_path):
