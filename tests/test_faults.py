@@ -33,16 +33,7 @@ from standins.sts import SERVER_ERROR, THROTTLING, UNAVAILABLE, FlakySts, Stall
 BIN_DIR = helpers.BIN_DIR
 CRED = BIN_DIR / "git-credential-codecommit"
 REGION = "us-west-2"
-ROLE_ARN = "arn:aws:iam::123456789012:role/deployer"
-CONFIG = f"""\
-[profile base]
-region = us-east-1
-[profile deployer]
-role_arn = {ROLE_ARN}
-source_profile = base
-region = us-east-1
-"""
-CREDENTIALS = "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = fault-base-secret\n"
+CONFIG = helpers.role_config(region="us-east-1")
 CREDENTIAL_SOURCE, TIMEOUT = 18, 19
 # 3 attempts, jittered exponential backoff (at most 1 s + 2 s) and the 30 s resolution bound.
 RETRY_BOUND = 15.0
@@ -52,8 +43,7 @@ pytestmark = pytest.mark.skipif(not CRED.exists(), reason=f"binaries not built i
 
 @pytest.fixture
 def role_env(endpoint, isolated_env):
-    Path(isolated_env["AWS_CONFIG_FILE"]).write_text(CONFIG)
-    Path(isolated_env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(CREDENTIALS)
+    helpers.write_aws_files(isolated_env, CONFIG)
     return {**isolated_env, "PATH": f"{BIN_DIR}:{isolated_env['PATH']}", "CODE_COMMIT_ENDPOINT": endpoint.url}
 
 
