@@ -23,18 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+import helpers  # noqa: E402  (tests/helpers.py: the role profiles the tests use too)
+
 VENV_BIN = ROOT / ".venv" / "bin"
-ENDPOINT = ROOT / "tests" / "endpoint" / "codecommit_endpoint.py"
+ENDPOINT = helpers.ENDPOINT_SCRIPT
 REGION = "us-west-2"
-ROLE_CONFIG = """\
-[profile base]
-region = us-east-1
-[profile deployer]
-role_arn = arn:aws:iam::123456789012:role/deployer
-source_profile = base
-region = us-east-1
-"""
-BASE_KEYS = "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n"
+ROLE_CONFIG = helpers.role_config(region="us-east-1")
+BASE_KEYS = helpers.ROLE_CREDENTIALS
 STATIC = {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}
 
 

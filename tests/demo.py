@@ -16,20 +16,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN_DIR = ROOT / "target" / "debug"
-ENDPOINT = ROOT / "tests" / "endpoint" / "codecommit_endpoint.py"
+import helpers
+
+BIN_DIR = helpers.REPO_ROOT / "target" / "debug"
+ENDPOINT = helpers.ENDPOINT_SCRIPT
 REMOTE = "codecommit::us-west-2://demo@demo-repo"
 
-AWS_CONFIG = """\
-[profile base]
-region = us-west-2
-[profile demo]
-role_arn = arn:aws:iam::123456789012:role/codecommit-demo
-source_profile = base
-role_session_name = demo
-duration_seconds = 900
-"""
+AWS_CONFIG = "[profile base]\nregion = us-west-2\n" + helpers.role_profile(
+    "demo", "arn:aws:iam::123456789012:role/codecommit-demo", role_session_name="demo", duration_seconds=900)
 AWS_CREDENTIALS = """\
 [base]
 aws_access_key_id = AKIAIOSFODNN7EXAMPLE
