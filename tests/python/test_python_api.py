@@ -42,24 +42,10 @@ KEY_ALPHABET = string.ascii_letters + string.digits + "+/="
 REPO_ALPHABET = string.ascii_letters + string.digits + "._-"
 REGIONS = ["us-east-1", "us-west-2", "eu-central-1", "ap-southeast-2", "cn-north-1",
            "cn-northwest-1", "us-gov-west-1", "eu-south-3", "me-west-2"]
-ROLE_CONFIG = """\
-    [profile base]
-    region = us-east-1
-    [profile deployer]
-    role_arn = arn:aws:iam::123456789012:role/deployer
-    source_profile = base
-    role_session_name = python
-    [profile mfa]
-    role_arn = arn:aws:iam::123456789012:role/mfa-deployer
-    source_profile = base
-    mfa_serial = arn:aws:iam::123456789012:mfa/tester
-    role_session_name = python-mfa
-    """
-BASE_CREDENTIALS = """\
-    [base]
-    aws_access_key_id = AKIABASEBASEBASEBASE
-    aws_secret_access_key = base-secret
-    """
+ROLE_CONFIG = helpers.role_config(role_session_name="python") + helpers.role_profile(
+    "mfa", "arn:aws:iam::123456789012:role/mfa-deployer", mfa_serial="arn:aws:iam::123456789012:mfa/tester",
+    role_session_name="python-mfa")
+BASE_CREDENTIALS = helpers.ROLE_CREDENTIALS
 
 
 def at_from(rfc3339: str) -> dt.datetime:

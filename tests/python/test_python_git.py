@@ -101,17 +101,7 @@ def test_pygit2_callbacks_sign_the_url_libgit2_connects_to(endpoint, aws_files, 
 
 def test_pygit2_with_assumed_role_over_tls(endpoint_factory, aws_files, monkeypatch, tmp_path):
     server = endpoint_factory(tls=True, sts=True)
-    aws_files.write(
-        config="""\
-        [profile base]
-        region = us-east-1
-        [profile deployer]
-        role_arn = arn:aws:iam::123456789012:role/deployer
-        source_profile = base
-        role_session_name = pygit2
-        """,
-        credentials="[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n",
-    )
+    aws_files.write(config=helpers.role_config(role_session_name="pygit2"), credentials=helpers.ROLE_CREDENTIALS)
     monkeypatch.setenv("AWS_ENDPOINT_URL_STS", server.sts_url)
     pygit2.settings.set_ssl_cert_locations(server.ca, None)
     repo = server.add_repo().name

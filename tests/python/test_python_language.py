@@ -11,6 +11,7 @@ import warnings
 
 import pytest
 
+import helpers
 from pyutil import REGION, load_package
 
 cc = load_package()
@@ -18,18 +19,8 @@ cc = load_package()
 UTC = dt.timezone.utc
 SIGN = dict(access_key_id="AKIAIOSFODNN7EXAMPLE", secret_access_key="s", session_token=None,
             region="us-east-1", host="git-codecommit.us-east-1.amazonaws.com", path="/v1/repos/r")
-ROLE_CONFIG = """\
-    [profile base]
-    region = us-east-1
-    [profile deployer]
-    role_arn = arn:aws:iam::123456789012:role/deployer
-    source_profile = base
-    """
-BASE_CREDENTIALS = """\
-    [base]
-    aws_access_key_id = AKIABASEBASEBASEBASE
-    aws_secret_access_key = base-secret
-    """
+ROLE_CONFIG = helpers.role_config()
+BASE_CREDENTIALS = helpers.ROLE_CREDENTIALS
 
 
 @pytest.mark.parametrize("call, name", [
