@@ -20,7 +20,7 @@ import pytest
 import helpers
 
 BIN_DIR = helpers.BIN_DIR
-ROLE = "arn:aws:iam::123456789012:role/deployer"
+CONFIG = helpers.role_config(role_session_name="e2e")
 
 pytestmark = pytest.mark.skipif(
     not (BIN_DIR / "git-credential-codecommit").exists(), reason=f"binaries not built in {BIN_DIR}"
@@ -29,13 +29,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def setup(sts_endpoint, isolated_env):
-    Path(isolated_env["AWS_CONFIG_FILE"]).write_text(
-        "[profile base]\nregion = us-east-1\n"
-        f"[profile deployer]\nrole_arn = {ROLE}\nsource_profile = base\nrole_session_name = e2e\n"
-    )
-    Path(isolated_env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(
-        "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n"
-    )
+    helpers.write_aws_files(isolated_env, CONFIG)
     env = {**isolated_env, "AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url}
     helper = f"!{BIN_DIR}/git-credential-codecommit --profile deployer --region us-east-1 --endpoint {sts_endpoint.url}"
     helpers.run_git(["config", "--global", "--add", "credential.helper", helper], env)
@@ -111,13 +105,7 @@ def test_after_a_403_git_sends_no_erase_so_the_session_stays(setup):
 
 def test_through_the_remote_helper(sts_endpoint, isolated_env):
     """codecommit:// remotes: git-remote-codecommit injects our helper, which gets the erase."""
-    Path(isolated_env["AWS_CONFIG_FILE"]).write_text(
-        "[profile base]\nregion = us-east-1\n"
-        f"[profile deployer]\nrole_arn = {ROLE}\nsource_profile = base\nrole_session_name = e2e\n"
-    )
-    Path(isolated_env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(
-        "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n"
-    )
+    helpers.write_aws_files(isolated_env, CONFIG)
     env = {**isolated_env, "AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url, "CODE_COMMIT_ENDPOINT": sts_endpoint.url,
            "PATH": f"{BIN_DIR}:{isolated_env['PATH']}"}
     remote = f"codecommit::us-east-1://deployer@{sts_endpoint.add_repo().name}"

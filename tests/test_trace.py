@@ -31,13 +31,8 @@ pytestmark = pytest.mark.skipif(not HELPER.exists(), reason=f"binaries not built
 
 @pytest.fixture
 def env(sts_endpoint, isolated_env):
-    Path(isolated_env["AWS_CONFIG_FILE"]).write_text(
-        "[profile base]\nregion = us-east-1\n"
-        f"[profile tracer]\nrole_arn = {ROLE}\nsource_profile = base\nrole_session_name = trace\n"
-    )
-    Path(isolated_env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(
-        f"[base]\naws_access_key_id = {BASE_AKID}\naws_secret_access_key = {BASE_SECRET}\n"
-    )
+    helpers.write_aws_files(isolated_env, helpers.role_config("tracer", ROLE, role_session_name="trace"),
+                            f"[base]\naws_access_key_id = {BASE_AKID}\naws_secret_access_key = {BASE_SECRET}\n")
     return {**isolated_env, "AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url}
 
 
