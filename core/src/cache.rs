@@ -16,6 +16,9 @@
 //! or chmod-ed through a symlink. A symlinked cache directory is followed only when its
 //! target passes the check, and is never chmod-ed; a real directory we own that the AWS CLI
 //! created with the umask's mode (0755) is tightened to 0700 through its handle.
+//! A temp file left by a writer killed before its rename is removed by a later write of the
+//! same entry once it is old (see `STALE_TEMP_AGE`): only a regular file of ours, by name and
+//! owner, so nothing else in the directory is ever touched.
 //! The parent (`~/.aws/cli`) is not checked: every read, write, lock and chmod goes through
 //! the checked directory's handle, so renaming or relinking the path afterwards cannot
 //! redirect them to a directory that did not pass the check.
@@ -143,6 +146,19 @@ impl std::error::Error for Unusable {}
 /// writer in the middle of a write. Capped at `TEST_PAUSE_MAX`.
 pub const TEST_PAUSE_ENV: &str = "CODECOMMIT_AUTH_TEST_PAUSE_BEFORE_RENAME";
 const TEST_PAUSE_MAX: Duration = Duration::from_secs(30);
+
+/// How old a temp file of an entry must be before a later write of that entry removes it as
+/// left by a killed writer. A live writer holds its temp file for the time of one write and
+/// fsync (milliseconds; at most [`TEST_PAUSE_MAX`] under the test hook), so this is far
+/// beyond any live write. The age alone decides, not whether the pid in the name is alive: a
+/// pid may have been reused, and a home directory shared over NFS or with a container holds
+/// pids of other machines or namespaces. Should a writer that was stopped (SIGSTOP, a
+/// suspended machine) for longer than this resume, its rename fails and that one write is
+/// skipped with a warning; its credentials are still used.
+const STALE_TEMP_AGE: Duration = Duration::from_secs(10 * 60);
+/// The clean-up looks at no more than this many directory entries (a cache directory may be
+/// huge or hostile); beyond it a leftover temp file may stay, as before.
+const STALE_TEMP_SCAN_MAX: usize = 4096;
 
 /// One cache entry: `<dir>/<key>.json`, guarded by `<dir>/<key>.lock`.
 #[derive(Clone, Debug)]
@@ -415,7 +431,64 @@ impl CacheEntry {
             return Err(self.unusable(&self.path(), &format!("cannot write it: {e}")));
         }
         self.trace("write", Some(creds));
+        self.remove_stale_temps(dir, SystemTime::now());
         Ok(())
+    }
+
+    /// Whether `name` is exactly the name of one of this entry's temp files,
+    /// `.{key}.{pid}.{nanos}.tmp` as [`Self::write_in`] makes it (another key's temp file,
+    /// whose key could share a prefix with ours, never is).
+    fn is_temp_name(&self, name: &str) -> bool {
+        let Some(middle) = name
+            .strip_prefix('.')
+            .and_then(|rest| rest.strip_prefix(self.key.as_str()))
+            .and_then(|rest| rest.strip_prefix('.'))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+        else {
+            return false;
+        };
+        let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        match middle.split_once('.') {
+            Some((pid, nanos)) => {
+                digits(pid)
+                    && digits(nanos)
+                    && pid.parse::<u32>().is_ok()
+                    && nanos.parse::<u128>().is_ok()
+            }
+            None => false,
+        }
+    }
+
+    /// Removes the temp files of this entry that writers killed between create and rename
+    /// left behind (one per kill, never cleaned otherwise). Called after a successful write,
+    /// so at most once per refresh, in the checked directory. Only what is ours by name
+    /// ([`Self::is_temp_name`]), type (a regular file, not a symlink or directory, looked
+    /// at without following or opening it) and owner, and older than [`STALE_TEMP_AGE`].
+    /// Failures are ignored: the write itself succeeded.
+    fn remove_stale_temps(&self, dir: &DirHandle, now: SystemTime) {
+        let names = match dir.scan(STALE_TEMP_SCAN_MAX, |name| self.is_temp_name(name)) {
+            Ok(names) => names,
+            Err(e) => {
+                crate::trace::event("cache", format_args!("temp file clean-up skipped: {e}"));
+                return;
+            }
+        };
+        for name in names {
+            let stale = dir.entry_stat(&name).is_ok_and(|entry| {
+                entry.is_file
+                    && entry.owned_by_me
+                    && entry
+                        .modified
+                        .and_then(|at| now.duration_since(at).ok())
+                        .is_some_and(|age| age > STALE_TEMP_AGE)
+            });
+            if stale && dir.remove(&name).is_ok() {
+                crate::trace::event(
+                    "cache",
+                    format_args!("removed a killed writer's temp file {}", echo(&name)),
+                );
+            }
+        }
     }
 
     /// An entry or lock must be a regular file that passes [`platform::check_private`].
@@ -568,7 +641,7 @@ mod tests {
         assert!(parse_entry_bytes(b"{\"Credentials\": {").is_none());
     }
 
-    use crate::platform::testing::{mkfifo, mode, set_mode, symlink};
+    use crate::platform::testing::{mkfifo, mode, set_mode, set_mtime_no_follow, symlink};
     use std::sync::mpsc;
 
     /// A fresh directory under the system temp dir (removed by the caller's `cleanup`).
@@ -837,6 +910,84 @@ mod tests {
         let _ = entry.write(&fresh());
         assert_eq!(fs::read_to_string(outside.join("victim")).unwrap(), "keep");
         cleanup(&root);
+    }
+
+    #[test]
+    fn temp_names_are_recognised_exactly() {
+        let entry = CacheEntry::new(PathBuf::from("unused"), "ab12".into());
+        assert!(entry.is_temp_name(".ab12.4242.1764614400123456789.tmp"));
+        for other in [
+            "ab12.4242.1.tmp",         // no leading dot
+            ".ab12.4242.1.tmp.bak",    // not ending in .tmp
+            ".ab12.4242.tmp",          // no nanos
+            ".ab12.4242.1.2.tmp",      // one part too many
+            ".ab12.-1.1.tmp",          // not digits
+            ".ab12.+1.1.tmp",          // parse would take it, we do not
+            ".ab12..1.tmp",            // empty pid
+            ".ab12.99999999999.1.tmp", // not a u32 pid
+            ".ab123.4242.1.tmp",       // another key sharing a prefix
+            ".ab1.2.4242.1.tmp",       // another key that is a prefix
+            ".ab12.json",
+            "ab12.json",
+            "ab12.lock",
+        ] {
+            assert!(!entry.is_temp_name(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn stale_temp_files_of_killed_writers_are_removed_by_the_next_write() {
+        let dir = scratch("staletemp");
+        let entry = CacheEntry::new(dir.clone(), "k".into());
+        let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        let plant = |name: &str, at: SystemTime| {
+            let path = dir.join(name);
+            fs::write(&path, "{\"Credentials\": {}}").unwrap();
+            set_mtime_no_follow(&path, at).map(|()| path)
+        };
+        let Ok(stale) = plant(".k.4242.1764614400000000001.tmp", hour_ago) else {
+            return cleanup(&dir); // no way to age a file on this platform
+        };
+        let stale_too = plant(".k.1.2.tmp", hour_ago).unwrap();
+        let kept = [
+            // A live writer's (fresh) temp file.
+            plant(".k.4243.1764614400000000002.tmp", SystemTime::now()).unwrap(),
+            // Another key's, old.
+            plant(".k2.4244.1764614400000000003.tmp", hour_ago).unwrap(),
+            // Almost our name, old.
+            plant(".k.4245.1764614400000000004.tmp.keep", hour_ago).unwrap(),
+            plant(".k.4246.x.tmp", hour_ago).unwrap(),
+        ];
+        // Named like ours and old, but a symlink (to an old file of ours) and a directory.
+        let target = plant("target-of-link", hour_ago).unwrap();
+        let link = dir.join(".k.4247.1764614400000000005.tmp");
+        symlink(&target, &link).unwrap();
+        set_mtime_no_follow(&link, hour_ago).unwrap();
+        let subdir = dir.join(".k.4248.1764614400000000006.tmp");
+        fs::create_dir(&subdir).unwrap();
+        set_mtime_no_follow(&subdir, hour_ago).unwrap();
+
+        entry.write(&fresh()).unwrap();
+        assert!(
+            !stale.exists() && !stale_too.exists(),
+            "stale temp files left"
+        );
+        for path in kept.iter().chain([&target, &subdir]) {
+            assert!(path.exists(), "{} was removed", path.display());
+        }
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            entry
+                .read_fresh(SystemTime::now(), Duration::ZERO)
+                .unwrap()
+                .is_some()
+        );
+        cleanup(&dir);
     }
 
     #[test]

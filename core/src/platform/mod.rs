@@ -23,6 +23,19 @@ pub(crate) use imp::{
 pub(crate) use imp::testing;
 pub(crate) use imp::{ProcessTree, own_process_group};
 
+/// A name in a [`DirHandle`] as [`DirHandle::entry_stat`] sees it, a symlink not followed:
+/// enough to decide whether a leftover file is ours to remove.
+pub(crate) struct EntryStat {
+    /// A regular file: not a symlink, directory, FIFO, device or socket.
+    pub(crate) is_file: bool,
+    /// Owned by the current user. Unix: the effective uid (root's files count only when we
+    /// are root). Windows: the current user, Administrators or SYSTEM (an elevated process's
+    /// new files are owned by Administrators).
+    pub(crate) owned_by_me: bool,
+    /// Last modification; `None` when the system cannot say.
+    pub(crate) modified: Option<std::time::SystemTime>,
+}
+
 /// The user's home directory as the AWS CLI (botocore, Python's `expanduser`) finds it: `HOME`
 /// on Unix; `USERPROFILE`, then `HOMEDRIVE`+`HOMEPATH` on Windows, where `HOME` is ignored
 /// (aws-config reads `USERPROFILE` there too, so our paths and the SDK's agree). The one

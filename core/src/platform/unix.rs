@@ -125,6 +125,40 @@ impl DirHandle {
     pub(crate) fn remove(&self, name: &str) -> io::Result<()> {
         Ok(rustix::fs::unlinkat(&self.0, name, AtFlags::empty())?)
     }
+
+    /// The names `keep` accepts among the first `max` entries the system lists (a hostile or
+    /// huge directory costs at most `max` entries; names that are not UTF-8 are skipped).
+    /// Read through this handle, never through the directory's path.
+    pub(crate) fn scan(
+        &self,
+        max: usize,
+        mut keep: impl FnMut(&str) -> bool,
+    ) -> io::Result<Vec<String>> {
+        let mut found = Vec::new();
+        for entry in rustix::fs::Dir::read_from(&self.0)?.take(max) {
+            if let Ok(name) = entry?.file_name().to_str()
+                && keep(name)
+            {
+                found.push(name.to_owned());
+            }
+        }
+        Ok(found)
+    }
+
+    /// What `name` is, without following a symlink and without opening it (opening a device
+    /// can have side effects).
+    pub(crate) fn entry_stat(&self, name: &str) -> io::Result<super::EntryStat> {
+        let st = rustix::fs::statat(&self.0, name, AtFlags::SYMLINK_NOFOLLOW)?;
+        let modified = u64::try_from(st.st_mtime).ok().and_then(|secs| {
+            std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(secs))
+        });
+        Ok(super::EntryStat {
+            is_file: rustix::fs::FileType::from_raw_mode(st.st_mode)
+                == rustix::fs::FileType::RegularFile,
+            owned_by_me: st.st_uid == rustix::process::geteuid().as_raw(),
+            modified,
+        })
+    }
 }
 
 /// Creates `path` and its missing parents with mode 0700. An existing directory (or a
@@ -215,5 +249,26 @@ pub(crate) mod testing {
 
     pub(crate) fn mode(path: &Path) -> io::Result<u32> {
         Ok(std::fs::metadata(path)?.permissions().mode() & 0o7777)
+    }
+
+    /// Sets the modification time of `path` itself (a symlink's own, not its target's).
+    pub(crate) fn set_mtime_no_follow(path: &Path, at: std::time::SystemTime) -> io::Result<()> {
+        let since = at
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(io::Error::other)?;
+        let time = rustix::fs::Timespec {
+            tv_sec: i64::try_from(since.as_secs()).map_err(io::Error::other)?,
+            tv_nsec: 0,
+        };
+        let times = rustix::fs::Timestamps {
+            last_access: time,
+            last_modification: time,
+        };
+        Ok(rustix::fs::utimensat(
+            CWD,
+            path,
+            &times,
+            rustix::fs::AtFlags::SYMLINK_NOFOLLOW,
+        )?)
     }
 }

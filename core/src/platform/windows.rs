@@ -111,6 +111,36 @@ impl DirHandle {
     pub(crate) fn remove(&self, name: &str) -> io::Result<()> {
         std::fs::remove_file(self.0.join(name))
     }
+
+    /// As on Unix, through the directory's path (the fallback has no handle to list).
+    pub(crate) fn scan(
+        &self,
+        max: usize,
+        mut keep: impl FnMut(&str) -> bool,
+    ) -> io::Result<Vec<String>> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(&self.0)?.take(max) {
+            if let Some(name) = entry?.file_name().to_str()
+                && keep(name)
+            {
+                found.push(name.to_owned());
+            }
+        }
+        Ok(found)
+    }
+
+    /// What `name` is, a symlink (reparse point) not followed; the owner is asked only of a
+    /// regular file.
+    pub(crate) fn entry_stat(&self, name: &str) -> io::Result<super::EntryStat> {
+        let path = self.0.join(name);
+        let meta = std::fs::symlink_metadata(&path)?;
+        let is_file = meta.file_type().is_file();
+        Ok(super::EntryStat {
+            is_file,
+            owned_by_me: is_file && winsec::owned_by_current_user(&path)?,
+            modified: meta.modified().ok(),
+        })
+    }
 }
 
 /// ERROR_ACCESS_DENIED (5) or ERROR_SHARING_VIOLATION (32): another handle holds the file.
@@ -214,6 +244,10 @@ pub(crate) mod testing {
     }
 
     pub(crate) fn mode(_path: &Path) -> io::Result<u32> {
+        Err(unsupported())
+    }
+
+    pub(crate) fn set_mtime_no_follow(_path: &Path, _at: std::time::SystemTime) -> io::Result<()> {
         Err(unsupported())
     }
 }
