@@ -17,6 +17,7 @@ use aws_config::provider_config::ProviderConfig;
 use aws_config::web_identity_token::WebIdentityTokenCredentialsProvider;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_types::os_shim_internal::Env;
 use aws_types::region::Region;
 
 use crate::credentials::{Credentials, Secret};
@@ -210,9 +211,9 @@ impl ProfileContext {
         }
     }
 
-    /// Token files aws-config reads itself (web identity tokens, SSO token caches, the
-    /// container authorization token): each must be a regular file of at most
-    /// [`CREDENTIALS_MAX`], checked here so a FIFO, a device or a directory fails at once
+    /// Token files aws-config reads itself (web identity tokens, the SSO and `aws login`
+    /// token caches, the container authorization token): each must be a regular file of at
+    /// most [`CREDENTIALS_MAX`], checked here so a FIFO, a device or a directory fails at once
     /// instead of hanging or filling memory. Checked, not read: aws-config 1.13 takes no
     /// in-memory `Fs` for its providers (`ProviderConfig::with_fs` is crate-private), and it
     /// writes refreshed SSO tokens back to the same files.
@@ -232,7 +233,10 @@ impl ProfileContext {
                 check_token_file(Path::new(file), "web_identity_token_file", name)?;
             }
             if let Some(path) = sso_token_path(profile) {
-                check_token_file(&path, "SSO token cache file", name)?;
+                check_sso_token(&path, name)?;
+            }
+            if let Some(session) = non_empty(profile, "login_session") {
+                check_login_token(session, &self.env, name)?;
             }
             seen.push(name);
             match non_empty(profile, "source_profile") {
@@ -381,6 +385,45 @@ fn provider_config(region: Option<String>) -> ProviderConfig {
 /// [`CREDENTIALS_MAX`]. A missing file is left to aws-config, whose error says what to do
 /// (SSO: "run aws sso login").
 fn check_token_file(path: &Path, what: &str, profile: &str) -> Result<()> {
+    let shown = format!("{what} {}", echo(&path.to_string_lossy()));
+    check_token_file_as(path, &shown, profile, "")
+}
+
+/// The SSO token cache: the fix is to remove the file and log in again.
+fn check_sso_token(path: &Path, profile: &str) -> Result<()> {
+    let shown = format!("SSO token cache file {}", echo(&path.to_string_lossy()));
+    let fix = format!(
+        "; fix: rm -r {}, then run `aws sso login --profile {}`",
+        shell_quote(&path.to_string_lossy()),
+        shell_quote(profile)
+    );
+    check_token_file_as(path, &shown, profile, &fix)
+}
+
+/// The `aws login` token cache of `login_session` (see [`login_token_path`]). Its name is a
+/// SHA-256 in hex, which every error line redacts as signature-shaped, so the file is named
+/// by its directory and the login_session it belongs to.
+fn check_login_token(login_session: &str, env: &Env, profile: &str) -> Result<()> {
+    let Some(dir) = login_token_dir(env) else {
+        return Ok(()); // no home directory: aws-config says so itself
+    };
+    let path = dir.join(login_token_name(login_session));
+    let dir = dir.to_string_lossy();
+    let shown = format!(
+        "login token cache file in {} (named after the SHA-256 of login_session {})",
+        echo(&dir),
+        echo(login_session.trim())
+    );
+    let fix = format!(
+        "; fix: remove that file (`ls -la {}` lists it), then run `aws login --profile {}`",
+        shell_quote(&dir),
+        shell_quote(profile)
+    );
+    check_token_file_as(&path, &shown, profile, &fix)
+}
+
+/// The check; the error line names the file as `shown` and ends with `fix`.
+fn check_token_file_as(path: &Path, shown: &str, profile: &str, fix: &str) -> Result<()> {
     let checked = platform::open_regular(path, true).and_then(|file| {
         let len = file.metadata()?.len();
         if len > CREDENTIALS_MAX {
@@ -394,10 +437,9 @@ fn check_token_file(path: &Path, what: &str, profile: &str) -> Result<()> {
         Err(e) => Err(Error::new(
             ErrorCode::CredentialSource,
             format!(
-                "profile \"{}\": cannot use the {what} {}: {e}; it must be a regular file of \
-                 at most {}",
+                "profile \"{}\": cannot use the {shown}: {e}; it must be a regular file of at \
+                 most {}{fix}",
                 echo(profile),
-                echo(&path.to_string_lossy()),
                 limits::describe(CREDENTIALS_MAX)
             ),
         )),
@@ -415,4 +457,44 @@ fn sso_token_path(profile: &Profile) -> Option<PathBuf> {
     let home = crate::platform::home_dir()?;
     let name = format!("{}.json", hex::encode(sha1::Sha1::digest(key.as_bytes())));
     Some(home.join(".aws/sso/cache").join(name))
+}
+
+/// Where aws-config's `login_session` provider (`aws login`) keeps its tokens:
+/// `$AWS_LOGIN_CACHE_DIRECTORY` (when set, even empty) or `~/.aws/login/cache`
+/// (aws-config 1.13 `login/cache.rs`).
+fn login_token_dir(env: &Env) -> Option<PathBuf> {
+    match env.get("AWS_LOGIN_CACHE_DIRECTORY") {
+        Ok(dir) => Some(PathBuf::from(dir)),
+        Err(_) => Some(crate::platform::home_dir()?.join(".aws/login/cache")),
+    }
+}
+
+/// The token file's name in [`login_token_dir`]: the SHA-256 of the trimmed login_session.
+fn login_token_name(login_session: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(login_session.trim().as_bytes());
+    format!("{}.json", hex::encode(digest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_token_names_match_aws_config() {
+        // aws-config 1.13 login/cache.rs determine_correct_cache_filenames.
+        let admin = "36db1d138ff460920374e4c3d8e01f53f9f73537e89c88d639f68393df0e2726.json";
+        assert_eq!(
+            login_token_name("arn:aws:iam::0123456789012:user/Admin"),
+            admin
+        );
+        assert_eq!(
+            login_token_name("  arn:aws:iam::0123456789012:user/Admin  "),
+            admin
+        );
+        assert_eq!(
+            login_token_name("arn:aws:iam::000000000000:user/PowerUser"),
+            "d19c78f768c6a12874de5f41d7f22cbb834ba205704102da0db20d8496efecb5.json"
+        );
+    }
 }
