@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# CLI binaries (issue 15, item 1): dist/cli/codecommit-auth-VERSION-TARGET.tar.gz (.zip for
+# Windows), each holding one folder of that name with the three programs, README.md and LICENSE.
+#   ci   x86_64-unknown-linux-musl (static: runs on any x86_64 Linux)
+#   all  + aarch64-unknown-linux-gnu (glibc 2.17+) and x86_64-pc-windows-gnu
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$ROOT/packaging/release_build.sh"
+
+SET=$(dist_set "${1:-all}")
+PROGRAMS=(git-remote-codecommit git-credential-codecommit codecommit-auth)
+
+targets=(x86_64-unknown-linux-musl)
+[ "$SET" = all ] && targets+=(aarch64-unknown-linux-gnu x86_64-pc-windows-gnu)
+
+# Builds first: dist/cli is emptied only once every build worked.
+for target in "${targets[@]}"; do release_build "$target"; done
+
+out=$(dist_dir cli)
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+version=$(project_version)
+for target in "${targets[@]}"; do
+  name=codecommit-auth-$version-$target
+  mkdir "$stage/$name"
+  exe=""; [[ $target == *windows* ]] && exe=.exe
+  for program in "${PROGRAMS[@]}"; do
+    install -m 0755 "$(release_dir "$target")/$program$exe" "$stage/$name/"
+  done
+  install -m 0644 "$ROOT/README.md" "$ROOT/LICENSE" "$stage/$name/"
+  if [ -n "$exe" ]; then
+    python3 "$ROOT/packaging/cli/zip_dir.py" "$stage/$name" "$out/$name.zip" "$(archive_mtime)"
+  else
+    tar_dir "$stage/$name" "$out/$name.tar.gz"
+  fi
+  log "dist/cli/$(basename "$out/$name".*)"
+done

@@ -1,0 +1,43 @@
+# Release builds shared by packaging/cli.sh, c.sh and deb.sh (sourced after lib.sh, never run).
+# One cargo invocation per target builds the CLI and the C library together, so their
+# dependencies compile once per target and a later script finds them fresh.
+#
+#   x86_64-unknown-linux-musl   CLI only, static (musl-gcc from musl-tools for ring's C)
+#   x86_64-unknown-linux-gnu    CLI + C library, glibc 2.17 floor (cargo zigbuild ....2.17):
+#                               the C tarball and the .deb
+#   aarch64-unknown-linux-gnu   CLI + C library, glibc 2.17 floor (cargo zigbuild): zig brings
+#                               its own cross linker and libc stubs, so no cross gcc is needed
+#                               to build, and the result runs on Amazon Linux 2, RHEL 7/8, ...
+#   x86_64-pc-windows-gnu       CLI + C library (mingw-w64)
+
+GLIBC_FLOOR=2.17
+
+# The folder holding one target's release outputs.
+release_dir() { echo "$TARGET_DIR/$1/release"; }
+
+release_build() {
+  local target=$1 start=$SECONDS
+  local cli=(-p codecommit-auth-cli) both=(-p codecommit-auth-cli -p codecommit-auth-ffi)
+  rust_target "$target"
+  case "$target" in
+    x86_64-unknown-linux-musl)
+      apt_install musl-tools
+      CC_x86_64_unknown_linux_musl=musl-gcc cargo build --quiet --release --target "$target" "${cli[@]}" --bins ;;
+    *-unknown-linux-gnu)
+      with_venv cargo zigbuild --quiet --release --target "$target.$GLIBC_FLOOR" "${both[@]}" ;;
+    x86_64-pc-windows-gnu)
+      apt_install gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64
+      cargo build --quiet --release --target "$target" "${both[@]}" ;;
+    *) echo "release_build: no recipe for $target" >&2; return 2 ;;
+  esac
+  log "release build $target: $((SECONDS - start)) s"
+}
+
+# Reproducible archives: sorted names, root-owned, mtime of the last commit (or a fixed date).
+archive_mtime() { echo "${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 1700000000)}"; }
+
+# tar_dir DIR OUT.tar.gz: DIR's basename as the single top-level folder.
+tar_dir() {
+  tar -C "$(dirname "$1")" --sort=name --owner=0 --group=0 --numeric-owner \
+      --mtime="@$(archive_mtime)" -cf - "$(basename "$1")" | gzip -9n >"$2"
+}
