@@ -20,7 +20,6 @@ What is pinned down:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 from pathlib import Path
@@ -41,6 +40,7 @@ TOOL = BIN_DIR / "codecommit-auth"
 STS_HOST = "sts.proxy-only.test"
 ROLE = "arn:aws:iam::123456789012:role/deployer"
 REMOTE = "codecommit::us-east-1://deployer@demo"
+DEFAULT_REMOTE = "codecommit::us-east-1://demo"  # the default credential chain
 PROXY_PASSWORD = "pr0xy-p@ss:word-SECRET"
 BASE_SECRET = "base-secret-PLANTED-9f8e7d"
 
@@ -74,21 +74,27 @@ def base_env(isolated_env, sts_tls, ca):
     """Role profile `deployer` from static keys in `base`; STS only over TLS via the proxy
     name; the machine's global AWS_CA_BUNDLE and proxy variables cleared."""
     _, front = sts_tls
-    Path(isolated_env["AWS_CONFIG_FILE"]).write_text(
-        "[profile base]\nregion = us-east-1\n"
-        f"[profile deployer]\nrole_arn = {ROLE}\nsource_profile = base\nrole_session_name = proxy-test\n"
-    )
-    Path(isolated_env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(
-        f"[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = {BASE_SECRET}\n"
-    )
+    helpers.write_aws_files(
+        isolated_env, helpers.role_config(role_arn=ROLE, role_session_name="proxy-test"),
+        f"[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = {BASE_SECRET}\n")
     env = {k: v for k, v in isolated_env.items() if k not in PROXY_VARS and k != "AWS_CA_BUNDLE"}
     env["AWS_ENDPOINT_URL_STS"] = f"https://{STS_HOST}:{front.port}"
     return env
 
 
-def ours(env: dict[str, str], *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(TOOL), "credential", REMOTE, "--json", "--no-cache", *extra], env=env,
+def ours(env: dict[str, str], *extra: str, remote: str = REMOTE) -> subprocess.CompletedProcess:
+    return subprocess.run([str(TOOL), "credential", remote, "--json", "--no-cache", *extra], env=env,
                           capture_output=True, text=True, timeout=90)
+
+
+def botocore_access_key(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """The oracle for the default chain: botocore resolves credentials with `env` and prints
+    the access key id."""
+    probe = ("import botocore.session;"
+             "c=botocore.session.Session().get_credentials().get_frozen_credentials();"
+             "print(c.access_key)")
+    return subprocess.run([str(helpers.REPO_ROOT / ".venv" / "bin" / "python"), "-c", probe], env=env,
+                          capture_output=True, text=True, timeout=60)
 
 
 def aws(env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -188,17 +194,12 @@ def test_container_credentials_never_use_a_proxy(isolated_env):
         env.update(HTTP_PROXY=proxy.url, HTTPS_PROXY=proxy.url,
                    AWS_CONTAINER_CREDENTIALS_FULL_URI=container.full_uri,
                    AWS_CONTAINER_AUTHORIZATION_TOKEN=token)
-        mine = subprocess.run([str(TOOL), "credential", "codecommit::us-east-1://demo", "--json", "--no-cache"],
-                              env=env, capture_output=True, text=True, timeout=60)
+        mine = ours(env, remote=DEFAULT_REMOTE)
         assert mine.returncode == 0, mine.stderr
         assert json.loads(mine.stdout)["username"].startswith("ASIACONTAINERCONTAIN%")
         assert len(container.requests) == 1 and proxy.log == []
         # The oracle: botocore's fetcher, with the same environment, does not use the proxy.
-        probe = ("import botocore.session;"
-                 "c=botocore.session.Session().get_credentials().get_frozen_credentials();"
-                 "print(c.access_key)")
-        oracle = subprocess.run([str(helpers.REPO_ROOT / ".venv" / "bin" / "python"), "-c", probe], env=env,
-                                capture_output=True, text=True, timeout=60)
+        oracle = botocore_access_key(env)
         assert oracle.stdout.strip() == "ASIACONTAINERCONTAIN", oracle.stderr
         assert len(container.requests) == 2 and proxy.log == []
 
@@ -210,27 +211,20 @@ def test_imds_goes_through_the_proxy_unless_no_proxy_covers_it(isolated_env):
         env = {k: v for k, v in isolated_env.items() if k not in PROXY_VARS and k != "AWS_EC2_METADATA_DISABLED"}
         env.update(HTTP_PROXY=proxy.url,
                    AWS_EC2_METADATA_SERVICE_ENDPOINT=f"http://imds.proxy-only.test:{imds.port}")
-        mine = subprocess.run([str(TOOL), "credential", "codecommit::us-east-1://demo", "--json", "--no-cache"],
-                              env=env, capture_output=True, text=True, timeout=60)
+        mine = ours(env, remote=DEFAULT_REMOTE)
         assert mine.returncode == 0, mine.stderr
         assert json.loads(mine.stdout)["username"].startswith("ASIAIMDSIMDSIMDSIMDS%")
         ours_through_proxy = len(proxy.log)
         # The name resolves only at the proxy; one logged request per connection (kept alive).
         assert ours_through_proxy >= 1 and len(imds.requests) >= 2, proxy.log
-        probe = ("import botocore.session;"
-                 "c=botocore.session.Session().get_credentials().get_frozen_credentials();"
-                 "print(c.access_key)")
-        oracle = subprocess.run([str(helpers.REPO_ROOT / ".venv" / "bin" / "python"), "-c", probe], env=env,
-                                capture_output=True, text=True, timeout=60)
+        oracle = botocore_access_key(env)
         assert oracle.stdout.strip() == "ASIAIMDSIMDSIMDSIMDS", oracle.stderr
         assert len(proxy.log) > ours_through_proxy
         # NO_PROXY covering the metadata address: direct (by address, the name needs the proxy).
         before = len(proxy.log)
         direct = {**env, "NO_PROXY": "127.0.0.1", "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.url}
-        mine = subprocess.run([str(TOOL), "credential", "codecommit::us-east-1://demo", "--json", "--no-cache"],
-                              env=direct, capture_output=True, text=True, timeout=60)
+        mine = ours(direct, remote=DEFAULT_REMOTE)
         assert mine.returncode == 0, mine.stderr
-        oracle = subprocess.run([str(helpers.REPO_ROOT / ".venv" / "bin" / "python"), "-c", probe], env=direct,
-                                capture_output=True, text=True, timeout=60)
+        oracle = botocore_access_key(direct)
         assert oracle.stdout.strip() == "ASIAIMDSIMDSIMDSIMDS", oracle.stderr
         assert len(proxy.log) == before
