@@ -76,8 +76,8 @@ def ours(env: dict[str, str], **extra: str) -> dict[str, str]:
 
 
 def write_aws_files(env: dict[str, str], config: str = "", credentials: str = "") -> None:
-    Path(env["AWS_CONFIG_FILE"]).write_text(config)
-    Path(env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(credentials)
+    """The AWS files, empty unless given: each test's profiles are all it configures."""
+    helpers.write_aws_files(env, config, credentials)
 
 
 def home(env: dict[str, str]) -> Path:
@@ -122,7 +122,7 @@ def doctor_expiry(env: dict[str, str], profile: str) -> dt.datetime:
     return dt.datetime.strptime(line.split()[1], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-BASE_CREDENTIALS = "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n"
+BASE_CREDENTIALS = helpers.ROLE_CREDENTIALS
 
 
 def role_arn(name: str) -> str:
@@ -138,9 +138,8 @@ def test_assume_role_source_profile_with_external_id_and_session_name(sts_endpoi
     repo = sts_endpoint.add_repo().name
     write_aws_files(
         isolated_env,
-        config="[profile base]\nregion = us-east-1\n"
-        f"[profile deployer]\nrole_arn = {role_arn('deployer')}\nsource_profile = base\n"
-        "external_id = ext-4242\nrole_session_name = ci-session-7\n",
+        config=helpers.role_config(role_arn=role_arn("deployer"), external_id="ext-4242",
+                                   role_session_name="ci-session-7"),
         credentials=BASE_CREDENTIALS,
     )
     env = ours(isolated_env, AWS_ENDPOINT_URL_STS=sts_endpoint.sts_url, CODE_COMMIT_ENDPOINT=sts_endpoint.url)
@@ -160,9 +159,8 @@ def test_assume_role_chain_of_two_roles(sts_endpoint, isolated_env):
     repo = sts_endpoint.add_repo().name
     write_aws_files(
         isolated_env,
-        config="[profile base]\nregion = us-east-1\n"
-        f"[profile hop]\nrole_arn = {role_arn('hop')}\nsource_profile = base\nrole_session_name = hop-s\n"
-        f"[profile target]\nrole_arn = {role_arn('target')}\nsource_profile = hop\nrole_session_name = target-s\n",
+        config=helpers.role_config("hop", role_arn("hop"), role_session_name="hop-s")
+        + helpers.role_profile("target", role_arn("target"), source_profile="hop", role_session_name="target-s"),
         credentials=BASE_CREDENTIALS,
     )
     env = ours(isolated_env, AWS_ENDPOINT_URL_STS=sts_endpoint.sts_url, CODE_COMMIT_ENDPOINT=sts_endpoint.url)
@@ -671,8 +669,7 @@ def test_login_session_missing_or_expired_says_run_aws_login(state, endpoint, is
 def _role_env(isolated_env: dict[str, str], sts_url: str, endpoint) -> dict[str, str]:
     write_aws_files(
         isolated_env,
-        config="[profile base]\nregion = us-east-1\n"
-        f"[profile deployer]\nrole_arn = {role_arn('deployer')}\nsource_profile = base\n",
+        config=helpers.role_config(role_arn=role_arn("deployer")),
         credentials=BASE_CREDENTIALS,
     )
     return ours(isolated_env, AWS_ENDPOINT_URL_STS=sts_url, CODE_COMMIT_ENDPOINT=endpoint.url)
