@@ -490,28 +490,29 @@ def test_home_is_userprofile_and_home_is_ignored(run_exe, tmp_path):
     assert used == keys["profile"]
 
 
-ROLE_ARN = "arn:aws:iam::123456789012:role/deployer"
-
-
 @pytest.fixture
 def credential_exe() -> Path:
     """Listed before sts_endpoint, so a missing .exe skips before moto starts."""
     return win_exe("git-credential-codecommit")
 
 
-def test_role_profile_caches_under_userprofile_and_reuses_it(credential_exe, run_exe, sts_endpoint, tmp_path):
-    profile = tmp_path / "First Last"
+def role_profile_home(profile: Path, config: str, sts_endpoint) -> tuple[dict, dict, str]:
+    """A user profile folder (USERPROFILE) whose .aws holds `config` and the keys of `base`;
+    returns what run_exe needs to ask git-credential-codecommit.exe for a credential through
+    moto's STS and the local endpoint: (env, win_env, the credential request)."""
     (profile / ".aws").mkdir(parents=True)
-    (profile / ".aws" / "config").write_text(
-        f"[profile base]\nregion = us-east-1\n[profile deployer]\nrole_arn = {ROLE_ARN}\n"
-        "source_profile = base\nregion = us-east-1\n")
-    (profile / ".aws" / "credentials").write_text(
-        "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n")
-    exe = credential_exe
+    (profile / ".aws" / "config").write_text(config)
+    (profile / ".aws" / "credentials").write_text(helpers.ROLE_CREDENTIALS)
     endpoint_host = sts_endpoint.url.split("://", 1)[1].rstrip("/")
     env = {"AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url, "CODE_COMMIT_ENDPOINT": sts_endpoint.url}
     win_env = {"USERPROFILE": win_path(profile), "HOME": None}
-    request = f"protocol=http\nhost={endpoint_host}\npath=v1/repos/r\n\n"
+    return env, win_env, f"protocol=http\nhost={endpoint_host}\npath=v1/repos/r\n\n"
+
+
+def test_role_profile_caches_under_userprofile_and_reuses_it(credential_exe, run_exe, sts_endpoint, tmp_path):
+    profile = tmp_path / "First Last"
+    env, win_env, request = role_profile_home(profile, helpers.role_config(region="us-east-1"), sts_endpoint)
+    exe = credential_exe
     for _ in range(2):
         proc = run_exe(exe, ["--profile", "deployer", "--region", "us-west-2", "get"], env=env, win_env=win_env,
                        input=request)
@@ -528,16 +529,7 @@ def test_cache_entry_owned_by_another_user_is_not_trusted(credential_exe, run_ex
     """The Windows owner check (winsec): wine reports a file of another Unix uid as owned by
     another SID, so a planted session is refused and STS is asked again."""
     profile = tmp_path / "p"
-    (profile / ".aws").mkdir(parents=True)
-    (profile / ".aws" / "config").write_text(
-        f"[profile base]\nregion = us-east-1\n[profile deployer]\nrole_arn = {ROLE_ARN}\n"
-        "source_profile = base\nregion = us-east-1\n")
-    (profile / ".aws" / "credentials").write_text(
-        "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n")
-    endpoint_host = sts_endpoint.url.split("://", 1)[1].rstrip("/")
-    env = {"AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url, "CODE_COMMIT_ENDPOINT": sts_endpoint.url}
-    win_env = {"USERPROFILE": win_path(profile), "HOME": None}
-    request = f"protocol=http\nhost={endpoint_host}\npath=v1/repos/r\n\n"
+    env, win_env, request = role_profile_home(profile, helpers.role_config(region="us-east-1"), sts_endpoint)
     args = ["--profile", "deployer", "--region", "us-west-2", "get"]
     first = run_exe(credential_exe, args, env=env, win_env=win_env, input=request)
     assert first.returncode == 0, first.stderr
@@ -552,19 +544,10 @@ def test_cache_entry_owned_by_another_user_is_not_trusted(credential_exe, run_ex
 def test_mfa_code_through_git_askpass_under_windows(credential_exe, run_exe, rig, sts_endpoint, tmp_path):
     """No console (CONIN$ does not open under a piped wine process): the MFA code is asked
     through GIT_ASKPASS, a Windows program, as on Linux; without one, exit 17 at once."""
-    serial = "arn:aws:iam::123456789012:mfa/alice"
-    profile = tmp_path / "p"
-    (profile / ".aws").mkdir(parents=True)
-    (profile / ".aws" / "config").write_text(
-        f"[profile base]\nregion = us-east-1\n[profile mfa]\nrole_arn = {ROLE_ARN}\n"
-        f"source_profile = base\nmfa_serial = {serial}\nregion = us-east-1\n")
-    (profile / ".aws" / "credentials").write_text(
-        "[base]\naws_access_key_id = AKIABASEBASEBASEBASE\naws_secret_access_key = base-secret\n")
-    endpoint_host = sts_endpoint.url.split("://", 1)[1].rstrip("/")
+    serial = helpers.MFA_SERIAL
+    env, win_env, request = role_profile_home(
+        tmp_path / "p", helpers.role_config("mfa", mfa_serial=serial, region="us-east-1"), sts_endpoint)
     record = tmp_path / "askpass.log"
-    env = {"AWS_ENDPOINT_URL_STS": sts_endpoint.sts_url, "CODE_COMMIT_ENDPOINT": sts_endpoint.url}
-    win_env = {"USERPROFILE": win_path(profile), "HOME": None}
-    request = f"protocol=http\nhost={endpoint_host}\npath=v1/repos/r\n\n"
     args = ["--profile", "mfa", "--region", "us-west-2", "get"]
     refused = run_exe(credential_exe, args, env=env, win_env=win_env, input=request)
     assert refused.returncode == 17, refused.stderr
