@@ -256,21 +256,32 @@ def _descends_from(pid: int, ancestor: int, parents: dict[int, int]) -> bool:
     return False
 
 
-class ArgvWatcher:
-    """Samples the argv (/proc/PID/cmdline) of every process this test starts."""
+class BackgroundLoop:
+    """A context manager running ``_run`` on a daemon thread from ``__enter__`` to ``__exit__``;
+    ``_run`` loops until ``self._stop`` is set (``__exit__`` sets it and joins the thread)."""
 
     def __init__(self) -> None:
-        self.seen: set[str] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "ArgvWatcher":
+    def _run(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __enter__(self):
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+class ArgvWatcher(BackgroundLoop):
+    """Samples the argv (/proc/PID/cmdline) of every process this test starts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
 
     def _run(self) -> None:
         me = os.getpid()

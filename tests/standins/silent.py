@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import socket
-import threading
+
+from helpers import BackgroundLoop
 
 
 class _Listener:
@@ -23,19 +24,18 @@ class _Listener:
         return f"http://127.0.0.1:{self.port}"
 
 
-class SilentPort(_Listener):
+class SilentPort(_Listener, BackgroundLoop):
     """Listens on 127.0.0.1, accepts every connection, reads nothing, answers nothing.
 
     ``accepted`` counts connections, so a test can see the client really got this far."""
 
     def __init__(self) -> None:
-        super().__init__(backlog=64)
+        _Listener.__init__(self, backlog=64)
+        BackgroundLoop.__init__(self)
         self._held: list[socket.socket] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
         self.accepted = 0
 
-    def _accept(self) -> None:
+    def _run(self) -> None:
         self._sock.settimeout(0.2)
         while not self._stop.is_set():
             try:
@@ -47,13 +47,8 @@ class SilentPort(_Listener):
             self._held.append(conn)
             self.accepted += 1
 
-    def __enter__(self) -> "SilentPort":
-        self._thread.start()
-        return self
-
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+        BackgroundLoop.__exit__(self, *exc)
         for conn in self._held:
             conn.close()
         self._sock.close()
