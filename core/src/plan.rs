@@ -17,8 +17,9 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::mfa::MfaRequest;
 use crate::redact::{echo, shell_quote};
 
-/// Profile keys that mean "not static keys": resolution needs a provider (and maybe network).
-const DYNAMIC_KEYS: [&str; 9] = [
+/// Profile keys that name a credential provider: resolution runs it (and maybe the network).
+/// One list for both sets below, so a new provider cannot be added to one and not the other.
+const PROVIDER_KEYS: [&str; 8] = [
     "role_arn",
     "credential_process",
     "credential_source",
@@ -27,21 +28,17 @@ const DYNAMIC_KEYS: [&str; 9] = [
     "sso_account_id",
     "web_identity_token_file",
     "login_session",
-    "mfa_serial",
 ];
 
+/// Profile keys that mean "not static keys": a provider, or an MFA serial (a session is needed).
+fn dynamic_keys() -> impl Iterator<Item = &'static str> {
+    PROVIDER_KEYS.into_iter().chain(["mfa_serial"])
+}
+
 /// Keys by which a profile names a credential source of its own (for the `default` rule).
-const SOURCE_KEYS: [&str; 9] = [
-    "aws_access_key_id",
-    "role_arn",
-    "credential_process",
-    "credential_source",
-    "sso_session",
-    "sso_start_url",
-    "sso_account_id",
-    "web_identity_token_file",
-    "login_session",
-];
+fn source_keys() -> impl Iterator<Item = &'static str> {
+    ["aws_access_key_id"].into_iter().chain(PROVIDER_KEYS)
+}
 
 /// Accepted `duration_seconds` (STS AssumeRole's range).
 pub const DURATION_RANGE: std::ops::RangeInclusive<u64> = 900..=43_200;
@@ -297,7 +294,7 @@ pub fn uses_env_keys(set: &ProfileSet, name: &str, explicit: bool, env: &Env) ->
     name == "default"
         && set
             .get_profile(name)
-            .is_none_or(|p| SOURCE_KEYS.iter().all(|k| non_empty(p, k).is_none()))
+            .is_none_or(|p| source_keys().all(|k| non_empty(p, k).is_none()))
 }
 
 /// Region from `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile's `region`.
@@ -458,7 +455,7 @@ fn source_of(set: &ProfileSet, profile: &Profile, hops: &[RoleHop], env: &Env) -
     if non_empty(profile, "login_session").is_some() {
         return Source::Login;
     }
-    if DYNAMIC_KEYS.iter().any(|k| non_empty(profile, k).is_some()) {
+    if dynamic_keys().any(|k| non_empty(profile, k).is_some()) {
         return Source::Provider;
     }
     if has_static_keys(profile) {
@@ -629,7 +626,7 @@ fn step(
     {
         return Step::AssumeRole(hop);
     }
-    let keys_only = DYNAMIC_KEYS.iter().all(|k| view.get(k).is_none());
+    let keys_only = dynamic_keys().all(|k| view.get(k).is_none());
     if keys_only
         && let (Some(akid), Some(secret)) = (
             view.get("aws_access_key_id"),
