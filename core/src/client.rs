@@ -294,15 +294,8 @@ impl Client {
         at: Option<SystemTime>,
     ) -> Result<GitCredential> {
         let target = self.target(remote_or_url)?;
-        let creds = match self.ready_credentials(&target) {
-            Some(creds) => creds,
-            None => runtime::block_on(self.fetch_credentials(&target))??,
-        };
-        Ok(sign_target(
-            &target,
-            &creds,
-            at.unwrap_or_else(SystemTime::now),
-        ))
+        let creds = self.credentials_blocking(&target)?;
+        Ok(sign_target(&target, &creds, at))
     }
 
     /// Credentials for `remote_or_url`, signed at `at` (now when `None`). Needs tokio.
@@ -312,18 +305,19 @@ impl Client {
         at: Option<SystemTime>,
     ) -> Result<GitCredential> {
         let target = self.target(remote_or_url)?;
-        let creds = match self.ready_credentials(&target) {
-            Some(creds) => creds,
-            None => self.fetch_credentials(&target).await?,
-        };
-        Ok(sign_target(
-            &target,
-            &creds,
-            at.unwrap_or_else(SystemTime::now),
-        ))
+        let creds = self.credentials(&target).await?;
+        Ok(sign_target(&target, &creds, at))
     }
 
-    /// The credentials for a target (for `doctor`). Blocks.
+    /// The credentials for a target. Needs tokio.
+    async fn credentials(&self, target: &Target) -> Result<Credentials> {
+        match self.ready_credentials(target) {
+            Some(creds) => Ok(creds),
+            None => self.fetch_credentials(target).await,
+        }
+    }
+
+    /// The credentials for a target (also for `doctor`). Blocks.
     pub fn credentials_blocking(&self, target: &Target) -> Result<Credentials> {
         match self.ready_credentials(target) {
             Some(creds) => Ok(creds),
@@ -491,14 +485,15 @@ fn no_region(remote: &Remote, profile: &ProfileContext) -> Error {
     )
 }
 
-fn sign_target(target: &Target, creds: &Credentials, at: SystemTime) -> GitCredential {
+/// Signs for `target` at `at` (now when `None`).
+fn sign_target(target: &Target, creds: &Credentials, at: Option<SystemTime>) -> GitCredential {
     let credential = sign_credentials(
         creds,
         &target.endpoint,
         &target.sign_host,
         &target.remote.path(),
         &target.region,
-        at,
+        at.unwrap_or_else(SystemTime::now),
     );
     credential.with_profile(target.profile.name())
 }
