@@ -32,6 +32,7 @@ for target in "${targets[@]}"; do
   make -s -C "$ROOT/ffi" install PREFIX=/usr/local DESTDIR="$stage/$target" \
        TARGET_DIR="$TARGET_DIR/$target" >/dev/null
   mv "$stage/$target/usr/local" "$stage/$name"
+  strip_static_debug "$target" "$stage/$name/lib/libcodecommit_auth.a"
   install -m 0644 "$ROOT/README.md" "$ROOT/LICENSE" "$stage/$name/"
   tar_dir "$stage/$name" "$out/$name.tar.gz"
   log "dist/c/$name.tar.gz"

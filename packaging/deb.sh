@@ -32,6 +32,7 @@ root=$built/deb-root
 rm -rf "$root"
 make -s -C "$ROOT/ffi" install PREFIX=/usr LIBDIR="/usr/lib/$MULTIARCH" DESTDIR="$root" \
      TARGET_DIR="$TARGET_DIR/$TARGET" >/dev/null
+strip_static_debug "$TARGET" "$root/usr/lib/$MULTIARCH/libcodecommit_auth.a"
 install -d "$root/usr/bin" "$root/usr/share/man/man1" "$root/usr/share/doc/codecommit-auth"
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(archive_mtime)}
 while IFS='|' read -r program description; do

@@ -15,8 +15,11 @@ GLIBC_FLOOR=2.17
 # The folder holding one target's release outputs.
 release_dir() { echo "$TARGET_DIR/$1/release"; }
 
+# CODECOMMIT_AUTH_DIST_PREBUILT=1 skips cargo and packs what TARGET_DIR holds (a machine whose
+# target/ lock is busy with other builds; the release build must have run before).
 release_build() {
   local target=$1 start=$SECONDS
+  [ "${CODECOMMIT_AUTH_DIST_PREBUILT:-}" = 1 ] && return 0
   local cli=(-p codecommit-auth-cli) both=(-p codecommit-auth-cli -p codecommit-auth-ffi)
   rust_target "$target"
   case "$target" in
@@ -40,4 +43,16 @@ archive_mtime() { echo "${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%c
 tar_dir() {
   tar -C "$(dirname "$1")" --sort=name --owner=0 --group=0 --numeric-owner \
       --mtime="@$(archive_mtime)" -cf - "$(basename "$1")" | gzip -9n >"$2"
+}
+
+# The static library keeps the DWARF of C objects (ring, compiled by zig cc), which names the
+# build machine's paths (the venv's ziglang include folders). Users get no use from it; drop it.
+strip_static_debug() {
+  local target=$1 library=$2 strip=strip
+  case "$target" in
+    x86_64-unknown-linux-*) apt_install binutils ;;
+    aarch64-unknown-linux-gnu) apt_install binutils-aarch64-linux-gnu; strip=aarch64-linux-gnu-strip ;;
+    *) echo "strip_static_debug: no strip for $target" >&2; return 2 ;;
+  esac
+  "$strip" --strip-debug "$library"
 }
