@@ -12,6 +12,9 @@ PROGRAMS=(git-remote-codecommit git-credential-codecommit codecommit-auth)
 
 targets=(x86_64-unknown-linux-musl)
 [ "$SET" = all ] && targets+=(aarch64-unknown-linux-gnu x86_64-pc-windows-gnu)
+# What tests/dist/test_cli.py runs them with: qemu-user and the arm64 loader (wine comes
+# from tests/windows/setup.sh, which that test runs).
+[ "$SET" = all ] && apt_install qemu-user libc6-arm64-cross libgcc-s1-arm64-cross
 
 # Builds first: dist/cli is emptied only once every build worked.
 for target in "${targets[@]}"; do release_build "$target"; done
