@@ -12,11 +12,11 @@
 # so they load on Amazon Linux 2, RHEL 7/8 and Ubuntu 18.04+ (VS Code Remote hosts).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$ROOT/packaging/release_build.sh"
 exec </dev/null
 
 SET=$(dist_set "${1:-all}")
 NODE_DIR=$ROOT/bindings/node
-GLIBC_FLOOR=2.17
 # The musl addon must link musl dynamically (a cdylib cannot be crt-static), so its
 # dependencies compile with other RUSTFLAGS than the static musl CLI: its own target dir
 # keeps the two builds from invalidating each other.
@@ -43,7 +43,9 @@ build_addon() {
   local node=(--quiet --release -p codecommit-auth-node)
   case "$platform" in
     linux-*-gnu)
-      with_venv cargo zigbuild "${node[@]}" --target "$triple.$GLIBC_FLOOR" >&2
+      # The same build as the CLI and C library (release_build.sh): nothing to do when
+      # cli.sh or c.sh ran first.
+      release_build "$triple" >&2
       echo "$TARGET_DIR/$triple/release/libcodecommit_auth_node.so" ;;
     linux-x64-musl)
       CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="-C target-feature=-crt-static" \

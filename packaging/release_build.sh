@@ -3,9 +3,9 @@
 # dependencies compile once per target and a later script finds them fresh.
 #
 #   x86_64-unknown-linux-musl   CLI only, static (musl-gcc from musl-tools for ring's C)
-#   x86_64-unknown-linux-gnu    CLI + C library, glibc 2.17 floor (cargo zigbuild ....2.17):
-#                               the C tarball and the .deb
-#   aarch64-unknown-linux-gnu   CLI + C library, glibc 2.17 floor (cargo zigbuild): zig brings
+#   x86_64-unknown-linux-gnu    CLI + C library + Node addon, glibc 2.17 floor (cargo zigbuild
+#                               ....2.17): the C tarball, the .deb and the npm linux-x64-gnu package
+#   aarch64-unknown-linux-gnu   CLI + C library + Node addon, glibc 2.17 floor (cargo zigbuild): zig brings
 #                               its own cross linker and libc stubs, so no cross gcc is needed
 #                               to build, and the result runs on Amazon Linux 2, RHEL 7/8, ...
 #   x86_64-pc-windows-gnu       CLI + C library (mingw-w64)
@@ -21,13 +21,15 @@ release_build() {
   local target=$1 start=$SECONDS
   [ "${CODECOMMIT_AUTH_DIST_PREBUILT:-}" = 1 ] && return 0
   local cli=(-p codecommit-auth-cli) both=(-p codecommit-auth-cli -p codecommit-auth-ffi)
+  # The Node addon joins the glibc builds: one feature set, so npm.sh finds it fresh.
+  local all=("${both[@]}" -p codecommit-auth-node)
   rust_target "$target"
   case "$target" in
     x86_64-unknown-linux-musl)
       apt_install musl-tools
       CC_x86_64_unknown_linux_musl=musl-gcc cargo build --quiet --release --target "$target" "${cli[@]}" --bins ;;
     *-unknown-linux-gnu)
-      with_venv cargo zigbuild --quiet --release --target "$target.$GLIBC_FLOOR" "${both[@]}" ;;
+      with_venv cargo zigbuild --quiet --release --target "$target.$GLIBC_FLOOR" "${all[@]}" ;;
     x86_64-pc-windows-gnu)
       apt_install gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64
       cargo build --quiet --release --target "$target" "${both[@]}" ;;

@@ -5,8 +5,8 @@ of codecommit_auth and the official git-remote-codecommit) with ``pip install --
 from the wheel file; pygit2 comes from a local wheelhouse filled once per session from pip's
 cache (or PyPI).
 
-  ci   the x86_64 manylinux2014 abi3 wheel and the CLI wheel
-  all  also the aarch64 and musllinux abi3 wheels, the win_amd64 wheel and the sdist
+  ci   the x86_64 manylinux2014 abi3 wheel (one wheel: CI builds one artefact of each kind)
+  all  also the CLI wheel, the aarch64 and musllinux abi3 wheels, the win_amd64 wheel and the sdist
 
 What cannot run here is checked statically: the aarch64 wheel's tags and ELF machine, the
 musllinux wheel's tags and its musl-only NEEDED list, the win_amd64 wheel's PE machine.
@@ -76,9 +76,9 @@ def win_wheel(version: str) -> Path:
 
 
 def every_artefact(version: str) -> list[Path]:
-    found = [abi3_wheel(kind, version) for kind in LINUX_ABI3] + [cli_wheel(version)]
+    found = [abi3_wheel(kind, version) for kind in LINUX_ABI3]
     if dist_set() == "all":
-        found += [win_wheel(version),
+        found += [cli_wheel(version), win_wheel(version),
                   one(f"python/codecommit_auth-{version}.tar.gz")]
     return found
 
@@ -226,14 +226,16 @@ if dist_set() == "all":
         assert not [d for d in dlls if re.fullmatch(r"python3\d+\.dll", d, re.I)], dlls
 
 
-def test_cli_wheel_holds_the_three_programs_and_no_python(version, tmp_path):
-    wheel = cli_wheel(version)
-    names, _ = wheel_metadata(wheel)
-    scripts = sorted(n.rsplit("/", 1)[1] for n in names if ".data/scripts/" in n)
-    assert scripts == sorted(CLI_PROGRAMS), names
-    assert not [n for n in names if n.endswith(".py")], names
-    shown = auditwheel_show(wheel)
-    assert '"manylinux_2_17_x86_64"' in shown, shown
+if dist_set() == "all":  # the CLI wheel: the all set only (three release links)
+
+    def test_cli_wheel_holds_the_three_programs_and_no_python(version, tmp_path):
+        wheel = cli_wheel(version)
+        names, _ = wheel_metadata(wheel)
+        scripts = sorted(n.rsplit("/", 1)[1] for n in names if ".data/scripts/" in n)
+        assert scripts == sorted(CLI_PROGRAMS), names
+        assert not [n for n in names if n.endswith(".py")], names
+        shown = auditwheel_show(wheel)
+        assert '"manylinux_2_17_x86_64"' in shown, shown
 
 
 # ---------------------------------------------------------------------------------------------
@@ -272,27 +274,29 @@ def test_manylinux_x86_64_wheel_installs_and_clones_through_pygit2(version, whee
     clone_with_pygit2(venv, endpoint, isolated_env)
 
 
-def test_cli_wheel_puts_git_remote_codecommit_on_path_and_clones(version, endpoint, isolated_env, tmp_path):
-    venv = Venv(tmp_path / "venv")
-    venv.pip_install("--no-index", cli_wheel(version))
-    env = {**isolated_env, "PATH": f"{venv.bin}{os.pathsep}{path_without_official_helper(isolated_env['PATH'])}"}
-    for program in CLI_PROGRAMS:
-        assert shutil.which(program, path=env["PATH"]) == str(venv.bin / program), program
-    assert version in run(["git-remote-codecommit", "--version"], env=env).stdout
+if dist_set() == "all":  # the CLI wheel: the all set only (three release links)
 
-    akid, secret, _ = endpoint.new_key()
-    repo = endpoint.add_repo().name
-    env.update(AWS_ACCESS_KEY_ID=akid, AWS_SECRET_ACCESS_KEY=secret, CODE_COMMIT_ENDPOINT=endpoint.url)
-    remote = f"codecommit::{REGION}://{repo}"
-    first, second = tmp_path / "first", tmp_path / "second"
-    helpers.run_git(["clone", "-q", remote, str(first)], env)
-    (first / "hello.txt").write_text("from the CLI wheel\n")
-    helpers.run_git(["add", "hello.txt"], env, cwd=first)
-    helpers.run_git(["commit", "-q", "-m", "add hello.txt"], env, cwd=first)
-    helpers.run_git(["push", "-q", "origin", "HEAD:main"], env, cwd=first)
-    helpers.run_git(["clone", "-q", remote, str(second)], env)
-    assert (second / "hello.txt").read_text() == "from the CLI wheel\n"
-    assert {r["access_key_id"] for r in endpoint.requests() if r["status"] == 200} == {akid}
+    def test_cli_wheel_puts_git_remote_codecommit_on_path_and_clones(version, endpoint, isolated_env, tmp_path):
+        venv = Venv(tmp_path / "venv")
+        venv.pip_install("--no-index", cli_wheel(version))
+        env = {**isolated_env, "PATH": f"{venv.bin}{os.pathsep}{path_without_official_helper(isolated_env['PATH'])}"}
+        for program in CLI_PROGRAMS:
+            assert shutil.which(program, path=env["PATH"]) == str(venv.bin / program), program
+        assert version in run(["git-remote-codecommit", "--version"], env=env).stdout
+
+        akid, secret, _ = endpoint.new_key()
+        repo = endpoint.add_repo().name
+        env.update(AWS_ACCESS_KEY_ID=akid, AWS_SECRET_ACCESS_KEY=secret, CODE_COMMIT_ENDPOINT=endpoint.url)
+        remote = f"codecommit::{REGION}://{repo}"
+        first, second = tmp_path / "first", tmp_path / "second"
+        helpers.run_git(["clone", "-q", remote, str(first)], env)
+        (first / "hello.txt").write_text("from the CLI wheel\n")
+        helpers.run_git(["add", "hello.txt"], env, cwd=first)
+        helpers.run_git(["commit", "-q", "-m", "add hello.txt"], env, cwd=first)
+        helpers.run_git(["push", "-q", "origin", "HEAD:main"], env, cwd=first)
+        helpers.run_git(["clone", "-q", remote, str(second)], env)
+        assert (second / "hello.txt").read_text() == "from the CLI wheel\n"
+        assert {r["access_key_id"] for r in endpoint.requests() if r["status"] == 200} == {akid}
 
 
 if dist_set() == "all":  # a release build from source: the all set only

@@ -6,7 +6,7 @@ The public classes and functions are declared in ``__init__.pyi`` (so that mypy 
 import datetime
 from typing import Callable, Optional, Union
 
-# typing_extensions is a declared dependency of the package (pyproject.toml).
+# typing_extensions: type checkers take it from their bundled typeshed (stdlib/typing_extensions.pyi); these stubs are never imported at run time, so the package does not depend on it.
 from typing_extensions import Self, disjoint_base
 
 from codecommit_auth import (
