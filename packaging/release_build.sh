@@ -54,6 +54,8 @@ strip_static_debug() {
   case "$target" in
     x86_64-unknown-linux-*) apt_install binutils ;;
     aarch64-unknown-linux-gnu) apt_install binutils-aarch64-linux-gnu; strip=aarch64-linux-gnu-strip ;;
+    # binutils' mingw strip stops at the section-less .dwo members rustc puts into the archive.
+    x86_64-pc-windows-gnu) apt_install llvm; strip=llvm-strip ;;
     *) echo "strip_static_debug: no strip for $target" >&2; return 2 ;;
   esac
   "$strip" --strip-debug "$library"

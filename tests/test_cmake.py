@@ -132,11 +132,12 @@ def _project(where: Path) -> Path:
     return where
 
 
-def _cmake_build(source: Path, prefix: Path) -> Path:
+def _cmake_build(source: Path, prefix: Path, extra: tuple[str, ...] = ()) -> Path:
+    """extra: more cmake arguments (tests/dist/test_c.py cross-builds for Windows with them)."""
     build = source / "build"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CMAKE_") and k != "codecommit_auth_DIR"}
     configure = _run(["cmake", "-S", source, "-B", build, f"-DCMAKE_PREFIX_PATH={prefix}",
-                      "-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF", "-DCMAKE_BUILD_TYPE=Debug"], env=env)
+                      "-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF", "-DCMAKE_BUILD_TYPE=Debug", *extra], env=env)
     assert "-- asked for 0.2: found=0" in configure.stdout, configure.stdout
     assert f"-- asked for 0.1: found=1 version={_version()}" in configure.stdout, configure.stdout
     cache = (build / "CMakeCache.txt").read_text(encoding="utf-8")
