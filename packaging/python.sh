@@ -49,6 +49,10 @@ abi3_wheel --zig --target aarch64-unknown-linux-gnu
 log "python: abi3 wheel, musllinux_1_2 x86_64"
 rust_target x86_64-unknown-linux-musl
 abi3_wheel --zig --target x86_64-unknown-linux-musl --compatibility musllinux_1_2
+# zig records musl as NEEDED libc.so; auditwheel and the musllinux convention want
+# libc.musl-x86_64.so.1 (both load on musl). The script says why and rewrites RECORD.
+apt_install patchelf
+with_venv python packaging/python/musl_soname.py "$OUT"/codecommit_auth-*-musllinux_1_2_x86_64.whl
 
 log "python: abi3 wheel, win_amd64 (x86_64-pc-windows-gnu)"
 rust_target x86_64-pc-windows-gnu

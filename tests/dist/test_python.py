@@ -14,7 +14,9 @@ musllinux wheel's tags and its musl-only NEEDED list, the win_amd64 wheel's PE m
 
 from __future__ import annotations
 
+import base64
 import email.parser
+import hashlib
 import importlib.metadata
 import os
 import re
@@ -201,9 +203,9 @@ def test_linux_wheel_holds_one_abi3_module_for_its_machine_and_libc(kind, versio
     needed = elf_needed(native)
     assert not [lib for lib in needed if "libpython" in lib], needed  # abi3 modules never link libpython
     if kind.startswith("musllinux"):
-        # zig links musl as NEEDED libc.so (Alpine's own builds say libc.musl-x86_64.so.1);
-        # musl's loader resolves every libc.* name to itself, so both load on musl hosts.
-        assert {"libc.so", f"libc.musl-{machine}.so.1"} & set(needed), needed
+        # Alpine's name for musl, which auditwheel needs to see (packaging/python/musl_soname.py:
+        # zig alone would record libc.so, which auditwheel takes for glibc's linker script).
+        assert f"libc.musl-{machine}.so.1" in needed and "libc.so" not in needed, needed
         assert "libc.so.6" not in needed, needed  # glibc's soname
         assert not elf_glibc_versions(native)
     else:
@@ -315,3 +317,24 @@ if dist_set() == "all":  # a release build from source: the all set only
         venv.pip_install("--no-index", "--find-links", wheelhouse, "pygit2")
         venv.pip_install(one(f"python/codecommit_auth-{version}.tar.gz"), timeout=SDIST_TIMEOUT, env=build_env)
         clone_with_pygit2(venv, endpoint, isolated_env)
+
+
+def test_every_wheel_record_lists_each_member_with_its_hash_and_size(version):
+    """RECORD is what pip uninstalls by and what installers may verify; a wheel rewritten after
+    the build (packaging/python/musl_soname.py) must still agree with it."""
+    wheels = [a for a in every_artefact(version) if a.suffix == ".whl"]
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as archive:
+            record = next(n for n in archive.namelist() if n.endswith(".dist-info/RECORD"))
+            listed = {}
+            for line in archive.read(record).decode().splitlines():
+                name, digest, size = line.rsplit(",", 2)
+                listed[name] = (digest, size)
+            assert sorted(listed) == sorted(archive.namelist()), wheel.name
+            for name, (digest, size) in listed.items():
+                if name == record:
+                    assert (digest, size) == ("", ""), wheel.name
+                    continue
+                data = archive.read(name)
+                expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+                assert (digest, size) == (f"sha256={expected}", str(len(data))), f"{wheel.name}: {name}"
