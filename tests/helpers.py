@@ -28,11 +28,21 @@ import string
 import subprocess
 import threading
 import time
+import tomllib
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
+
+
+def workspace_version() -> str:
+    """The one project version: [workspace.package] in Cargo.toml (tests/test_version.py checks
+    every other place that writes it against this)."""
+    text = (REPO_ROOT / "Cargo.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)["workspace"]["package"]["version"]
+
+
 # Where the programs under test are: target/debug, or CODECOMMIT_AUTH_BIN_DIR.
 BIN_DIR = Path(os.environ.get("CODECOMMIT_AUTH_BIN_DIR", REPO_ROOT / "target" / "debug")).resolve()
 ENDPOINT_SCRIPT = TESTS_DIR / "endpoint" / "codecommit_endpoint.py"

@@ -70,10 +70,6 @@ def disagreements(found: dict[str, str]) -> list[str]:
     return [f"{where}: {version} (Cargo.toml says {expected})" for where, version in found.items() if version != expected]
 
 
-def workspace_version() -> str:
-    return _toml(ROOT / "Cargo.toml")["workspace"]["package"]["version"]
-
-
 def test_source_tree_has_one_version() -> None:
     found = source_versions(ROOT)
     assert len(found) >= 8, found  # the check must have read every file it promises to
@@ -95,7 +91,7 @@ def test_a_disagreeing_package_json_is_caught(tmp_path: Path) -> None:
     data["version"] = "9.9.9"
     package.write_text(json.dumps(data), encoding="utf-8")
     assert disagreements(source_versions(tmp_path)) == [
-        f"bindings/node/package.json: 9.9.9 (Cargo.toml says {workspace_version()})"
+        f"bindings/node/package.json: 9.9.9 (Cargo.toml says {helpers.workspace_version()})"
     ]
 
 
@@ -108,7 +104,7 @@ def test_programs_print_the_version(program: str) -> None:
     assert out.returncode == 0, out.stderr
     # `git-remote-codecommit 0.1.0 (abc1234 2026-12-01, x86_64-unknown-linux-gnu)`: version,
     # commit (from git, CODECOMMIT_AUTH_COMMIT, or "unknown") and target (cli/build.rs).
-    match = re.fullmatch(rf"{re.escape(program)} {re.escape(workspace_version())} \((.+), ([a-z0-9_.-]+)\)\n", out.stdout)
+    match = re.fullmatch(rf"{re.escape(program)} {re.escape(helpers.workspace_version())} \((.+), ([a-z0-9_.-]+)\)\n", out.stdout)
     assert match, out.stdout
     commit, target = match.groups()
     assert commit == "unknown" or re.fullmatch(r"[0-9a-f]{7,40} \d{4}-\d\d-\d\d", commit), commit
@@ -126,7 +122,7 @@ def test_templates_take_the_version_from_cargo() -> None:
     for template in templates:
         text = template.read_text(encoding="utf-8")
         assert "@VERSION@" in text, template
-        assert workspace_version() not in text, template
+        assert helpers.workspace_version() not in text, template
 
 
 def test_installed_pc_and_cmake_files_carry_the_version(tmp_path: Path) -> None:
@@ -142,7 +138,7 @@ def test_installed_pc_and_cmake_files_carry_the_version(tmp_path: Path) -> None:
         ["make", "-s", "-C", ROOT / "ffi", "install", f"PREFIX={prefix}", "PROFILE=dev"],
         check=True, capture_output=True, timeout=120, stdin=subprocess.DEVNULL,
     )
-    version = workspace_version()
+    version = helpers.workspace_version()
     for pc in ("codecommit_auth", "codecommit_auth-static"):
         out = subprocess.run(
             ["pkg-config", "--modversion", pc], capture_output=True, text=True, timeout=30,

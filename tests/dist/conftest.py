@@ -14,13 +14,14 @@ A test for an artefact outside the current set is skipped with that reason; unde
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/helpers.py
+
+import helpers  # noqa: E402  (after the path above)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DIST = REPO_ROOT / "dist"
@@ -39,11 +40,7 @@ def in_set(all_items: list, ci_items: list) -> list:
 
 
 def project_version() -> str:
-    text = (REPO_ROOT / "Cargo.toml").read_text()
-    section = text.split("[workspace.package]", 1)[1]
-    match = re.search(r'^version\s*=\s*"([^"]+)"', section, re.M)
-    assert match, "no [workspace.package] version in Cargo.toml"
-    return match.group(1)
+    return helpers.workspace_version()
 
 
 def one(pattern: str) -> Path:
