@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # CLI binaries (issue 15, item 1): dist/cli/codecommit-auth-VERSION-TARGET.tar.gz (.zip for
 # Windows), each holding one folder of that name with the three programs, README.md and LICENSE.
+# Windows also gets dist/cli/codecommit-auth-VERSION-x86_64-pc-windows-gnu.msi from the same
+# files (packaging/cli/codecommit-auth.wxs: per-machine, Program Files, system PATH).
 #   ci   x86_64-unknown-linux-musl (static: runs on any x86_64 Linux)
-#   all  + aarch64-unknown-linux-gnu (glibc 2.17+) and x86_64-pc-windows-gnu
+#   all  + aarch64-unknown-linux-gnu (glibc 2.17+) and x86_64-pc-windows-gnu (zip and MSI)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/packaging/release_build.sh"
@@ -14,7 +16,8 @@ targets=(x86_64-unknown-linux-musl)
 [ "$SET" = all ] && targets+=(aarch64-unknown-linux-gnu x86_64-pc-windows-gnu)
 # What tests/dist/test_cli.py runs them with: qemu-user and the arm64 loader (wine comes
 # from tests/windows/setup.sh, which that test runs).
-[ "$SET" = all ] && apt_install qemu-user libc6-arm64-cross libgcc-s1-arm64-cross
+# wixl builds the MSI; msibuild (msitools) completes it, and the test reads it with msiinfo.
+[ "$SET" = all ] && apt_install qemu-user libc6-arm64-cross libgcc-s1-arm64-cross wixl msitools
 
 # Builds first: dist/cli is emptied only once every build worked.
 for target in "${targets[@]}"; do release_build "$target"; done
@@ -33,8 +36,9 @@ for target in "${targets[@]}"; do
   install -m 0644 "$ROOT/README.md" "$ROOT/LICENSE" "$stage/$name/"
   if [ -n "$exe" ]; then
     python3 "$ROOT/packaging/cli/zip_dir.py" "$stage/$name" "$out/$name.zip" "$(archive_mtime)"
+    bash "$ROOT/packaging/cli/msi.sh" "$stage/$name" "$out/$name.msi" "$version"
   else
     tar_dir "$stage/$name" "$out/$name.tar.gz"
   fi
-  log "dist/cli/$(basename "$out/$name".*)"
+  log "dist/cli/$(cd "$out" && echo "$name".*)"
 done

@@ -9,6 +9,14 @@ Windows), unpacked and run the way a user runs them.
 - aarch64: runs under qemu-aarch64 (Debian's qemu-user, -L for the arm64 loader) and answers
   the same request; it needs no glibc newer than 2.17 (readelf's version needs).
 - Windows: the .exe files from the zip answer under wine (the rig of tests/test_windows.py).
+- Windows MSI (all set): msiinfo shows a per-machine x64 package whose File table holds exactly
+  the three programs, README.md and LICENSE, byte for byte the zip's (msiextract), in
+  ProgramFiles64Folder/codecommit-auth, with the product version, the UpgradeCode committed in
+  packaging/cli/codecommit-auth.wxs and the system PATH entry. Then, in a copy of the rig's
+  wine prefix: `msiexec /i /qn` installs it, the installed programs answer (a credential request
+  by full path, --version found through the PATH the MSI set), the registry's system PATH ends
+  with the install folder; a next version's MSI (same .wxs, version + 1) replaces it in place
+  (one product left, the new version); `msiexec /x` removes the files and the PATH entry.
 - `--version` of every program prints version, commit and target.
 """
 
@@ -16,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import xml.etree.ElementTree as ET
 import re
 import shutil
 import subprocess
@@ -27,7 +36,8 @@ import pytest
 
 import helpers
 from conftest import REPO_ROOT, in_set, one
-from test_windows import credential_request, fields, rig, run_in_wine, win_path  # noqa: F401 (rig: fixture)
+from test_windows import (Rig, credential_request, fields, find_wineserver, rig, run_in_wine,  # noqa: F401
+                          win_path)
 
 MUSL, ARM, WIN = "x86_64-unknown-linux-musl", "aarch64-unknown-linux-gnu", "x86_64-pc-windows-gnu"
 TARGETS = in_set([MUSL, ARM, WIN], [MUSL])
@@ -270,3 +280,164 @@ def test_windows_version_under_wine(rig, unpacked, program, version) -> None:  #
     proc = run_in_wine(rig, unpacked[WIN] / f"{program}.exe", ["--version"])
     assert proc.returncode == 0, proc.stderr
     check_version(proc.stdout.replace("\r\n", "\n"), program, version, WIN)
+
+
+# --------------------------------------------------------------------------
+# Windows MSI: read with msiinfo, installed and removed with wine's msiexec.
+# --------------------------------------------------------------------------
+
+WXS = REPO_ROOT / "packaging" / "cli" / "codecommit-auth.wxs"
+MSI_SH = REPO_ROOT / "packaging" / "cli" / "msi.sh"
+INSTALL_DIR = r"C:\Program Files\codecommit-auth"
+ENVIRONMENT_KEY = r"HKLM\System\CurrentControlSet\Control\Session Manager\Environment"
+UNINSTALL_KEY = r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall"
+
+
+def msi(version: str) -> Path:
+    return one(f"cli/codecommit-auth-{version}-{WIN}.msi")
+
+
+def msi_tool(name: str) -> str:
+    if shutil.which(name) is None:
+        helpers.missing_toolchain(f"{name} is missing: apt-get install msitools wixl")
+    return name
+
+
+def msi_table(path: Path, table: str) -> list[dict[str, str]]:
+    """One table of the MSI database (msiinfo export: names, types, key line, then rows)."""
+    proc = run([msi_tool("msiinfo"), "export", path, table])
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.replace("\r\n", "\n").splitlines()
+    columns = lines[0].split("\t")
+    return [dict(zip(columns, line.split("\t"))) for line in lines[3:]]
+
+
+def upgrade_code() -> str:
+    product = ET.parse(WXS).getroot().find("{http://schemas.microsoft.com/wix/2006/wi}Product")
+    return product.get("UpgradeCode")
+
+
+@for_target(WIN)
+def test_msi_holds_exactly_the_zip_s_files_for_program_files_and_the_path(unpacked, tmp_path, version) -> None:
+    path = msi(version)
+    files = msi_table(path, "File")
+    names = [f"{p}.exe" for p in PROGRAMS] + ["README.md", "LICENSE"]
+    assert sorted(f["FileName"] for f in files) == sorted(names)
+    # The same bytes as the zip (the same build, packed twice).
+    run([msi_tool("msiextract"), "-C", tmp_path, path])
+    extracted = {p.name: p for p in tmp_path.rglob("*") if p.is_file()}
+    assert sorted(extracted) == sorted(names)
+    for name in names:
+        assert extracted[name].read_bytes() == (unpacked[WIN] / name).read_bytes(), name
+    # Installed into ProgramFiles64Folder\codecommit-auth, 64-bit components (attribute 256).
+    directories = {d["Directory"]: d for d in msi_table(path, "Directory")}
+    components = msi_table(path, "Component")
+    assert {c["Directory_"] for c in components} == {"INSTALLDIR"}
+    assert all(int(c["Attributes"]) & 256 for c in components), components
+    assert directories["INSTALLDIR"]["Directory_Parent"] == "ProgramFiles64Folder"
+    assert directories["INSTALLDIR"]["DefaultDir"] == "codecommit-auth"
+    # Per machine, this version, the UpgradeCode committed in the .wxs (a fixed GUID, so a later
+    # version's MSI finds and replaces this one).
+    properties = {p["Property"]: p["Value"] for p in msi_table(path, "Property")}
+    assert re.fullmatch(r"[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}", upgrade_code())
+    assert properties["UpgradeCode"] == "{" + upgrade_code() + "}"
+    assert properties["ProductVersion"] == re.split(r"[-+]", version)[0]
+    assert properties["ALLUSERS"] == "1"
+    assert {u["UpgradeCode"] for u in msi_table(path, "Upgrade")} == {"{" + upgrade_code() + "}"}
+    # The system PATH: appended on install, removed on uninstall, with the programs' component.
+    [environment] = msi_table(path, "Environment")
+    programs = next(f["Component_"] for f in files if f["FileName"] == "git-remote-codecommit.exe")
+    assert environment["Name"] == "=-*PATH" and environment["Value"] == "[~];[INSTALLDIR]", environment
+    assert environment["Component_"] == programs
+    actions = {a["Action"] for a in msi_table(path, "InstallExecuteSequence")}
+    assert {"WriteEnvironmentStrings", "RemoveEnvironmentStrings", "RemoveExistingProducts"} <= actions
+    summary = run([msi_tool("msiinfo"), "suminfo", path]).stdout
+    assert "Template: x64;1033" in summary, summary
+
+
+@pytest.fixture
+def msi_rig(rig, tmp_path):  # noqa: F811
+    """A copy of the rig's wine prefix (the ProcessPrng stand-in included) that the MSI may
+    change, with its own persistent wineserver, stopped afterwards. As in test_windows.rig, wine's
+    system processes are started first with /dev/null as stdio: started by a test's run they
+    would hold its pipes open, and the run would never end."""
+    own = Rig(wine=rig.wine, dir=tmp_path / "rig")
+    shutil.copytree(rig.prefix, own.prefix, symlinks=True)
+    server = find_wineserver(rig.wine)
+    quiet = {"env": own.base_env(), "stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL,
+             "stderr": subprocess.DEVNULL, "timeout": TIMEOUT}
+    if server:
+        subprocess.run([server, "-p"], **quiet)
+    subprocess.run([rig.wine, "cmd", "/c", "exit"], **quiet)
+    yield own
+    if server:
+        subprocess.run([server, "-k"], **quiet)
+
+
+def wine_ok(rig: Rig, program: str, args: list[str], **kw) -> str:  # noqa: F811
+    proc = run_in_wine(rig, program, args, timeout=180, **kw)
+    assert proc.returncode == 0, f"{program} {args}: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout.replace("\r\n", "\n")
+
+
+def system_path(rig: Rig) -> str:  # noqa: F811
+    out = wine_ok(rig, "reg", ["query", ENVIRONMENT_KEY, "/v", "PATH"])
+    [value] = re.findall(r"^\s*PATH\s+REG_\w+\s+(.*)$", out, re.M)
+    return value.strip()
+
+
+def installed_versions(rig: Rig) -> list[str]:  # noqa: F811
+    """DisplayVersion of every installed product named codecommit-auth."""
+    out = wine_ok(rig, "reg", ["query", UNINSTALL_KEY, "/s"])
+    versions, name = [], None
+    for block in re.split(r"\n(?=HKEY_)", out):
+        name = re.search(r"^\s*DisplayName\s+REG_SZ\s+(.*)$", block, re.M)
+        shown = re.search(r"^\s*DisplayVersion\s+REG_SZ\s+(.*)$", block, re.M)
+        if name and name.group(1).strip() == "codecommit-auth":
+            versions.append(shown.group(1).strip() if shown else "")
+    return versions
+
+
+def next_version_msi(staged: Path, out: Path, version: str) -> tuple[Path, str]:
+    """The MSI of the next patch version, built as packaging/cli.sh builds it."""
+    major, minor, patch = (int(n) for n in re.split(r"[-+]", version)[0].split("."))
+    bumped = f"{major}.{minor}.{patch + 1}"
+    msi_tool("wixl"), msi_tool("msibuild")
+    proc = run(["bash", MSI_SH, staged, out, bumped])
+    assert proc.returncode == 0, proc.stderr
+    return out, bumped
+
+
+@for_target(WIN)
+def test_msi_installs_upgrades_and_uninstalls_under_wine(msi_rig, unpacked, tmp_path, aws, version) -> None:
+    path = msi(version)
+    folder = msi_rig.prefix / "drive_c" / "Program Files" / "codecommit-auth"
+    before = system_path(msi_rig)
+    assert "codecommit-auth" not in before
+
+    wine_ok(msi_rig, "msiexec", ["/i", win_path(path), "/qn"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([f"{p}.exe" for p in PROGRAMS] + ["README.md", "LICENSE"])
+    assert installed_versions(msi_rig) == [re.split(r"[-+]", version)[0]]
+    after = system_path(msi_rig)
+    assert after.rstrip("\\;").endswith(INSTALL_DIR) and after.startswith(before.rstrip(";")), after
+
+    (tmp_path / "config").write_text(aws["config"])
+    (tmp_path / "credentials").write_text(aws["credentials"])
+    env = {"AWS_CONFIG_FILE": win_path(tmp_path / "config"),
+           "AWS_SHARED_CREDENTIALS_FILE": win_path(tmp_path / "credentials")}
+    check_reply(wine_ok(msi_rig, INSTALL_DIR + r"\git-credential-codecommit.exe", GET_ARGS, env=env, input=REQUEST),
+                aws)
+    for program in PROGRAMS:  # by bare name: found through the PATH the MSI wrote
+        check_version(wine_ok(msi_rig, "cmd", ["/c", f"{program}.exe", "--version"]), program, version, WIN)
+
+    # The next version replaces this one in place (the same UpgradeCode): one product left.
+    newer, bumped = next_version_msi(unpacked[WIN], tmp_path / "next.msi", version)
+    wine_ok(msi_rig, "msiexec", ["/i", win_path(newer), "/qn"])
+    assert installed_versions(msi_rig) == [bumped]
+    assert (folder / "codecommit-auth.exe").is_file()
+    assert system_path(msi_rig).count("codecommit-auth") == 1, "the upgrade left the PATH entry twice or not at all"
+
+    wine_ok(msi_rig, "msiexec", ["/x", win_path(newer), "/qn"])
+    assert installed_versions(msi_rig) == []
+    assert not folder.exists(), sorted(p.name for p in folder.iterdir())
+    assert "codecommit-auth" not in system_path(msi_rig)

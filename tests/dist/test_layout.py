@@ -1,7 +1,7 @@
 """The layout of dist/ that release tooling and users rely on (issue 15, DESIGN.md).
 
-- dist/cli/codecommit-auth-VERSION-TARGET.tar.gz (.zip for Windows)
-- dist/c/libcodecommit_auth-VERSION-TARGET.tar.gz
+- dist/cli/codecommit-auth-VERSION-TARGET.tar.gz (.zip and .msi for Windows)
+- dist/c/libcodecommit_auth-VERSION-TARGET.tar.gz (.zip for Windows)
 - dist/deb/*.deb
 - dist/python/*.whl and the sdist *.tar.gz
 - dist/npm/*.tgz
@@ -20,8 +20,8 @@ V = re.escape(VERSION)
 TARGET = r"[a-z0-9_]+-[a-z0-9_]+-[a-z0-9_]+(-[a-z0-9_]+)?"
 
 ALLOWED = {
-    "cli": rf"codecommit-auth-{V}-{TARGET}\.(tar\.gz|zip)",
-    "c": rf"libcodecommit_auth-{V}-{TARGET}\.tar\.gz",
+    "cli": rf"codecommit-auth-{V}-{TARGET}\.(tar\.gz|zip|msi)",
+    "c": rf"libcodecommit_auth-{V}-{TARGET}\.(tar\.gz|zip)",
     "deb": rf"[a-z0-9][a-z0-9.+-]*_{V}(-[0-9A-Za-z.+~]+)?_[a-z0-9]+\.deb",
     "python": rf"(codecommit_auth(_cli)?-{V}-.+\.whl|codecommit_auth-{V}\.tar\.gz)",
     "npm": rf"codecommit-auth(-[a-z0-9-]+)?-{V}\.tgz",
