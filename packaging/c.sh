@@ -21,6 +21,8 @@ targets=(x86_64-unknown-linux-gnu)
 [ "$SET" = all ] && targets+=(aarch64-unknown-linux-gnu x86_64-pc-windows-gnu)
 
 apt_install make
+# tests/dist/test_c.py cross-builds C and C++ programs against the Windows zip.
+[ "$SET" = all ] && apt_install gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 cmake
 for target in "${targets[@]}"; do release_build "$target"; done
 
 out=$(dist_dir c)
