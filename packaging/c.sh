@@ -39,10 +39,6 @@ for target in "${targets[@]}"; do
   mv "$stage/$target/usr/local" "$stage/$name"
   strip_static_debug "$target" "$stage/$name/lib/libcodecommit_auth.a"
   install -m 0644 "$ROOT/README.md" "$ROOT/LICENSE" "$stage/$name/"
-  if [ ${#windows[@]} -gt 0 ]; then
-    python3 "$ROOT/packaging/cli/zip_dir.py" "$stage/$name" "$out/$name.zip" "$(archive_mtime)"
-  else
-    tar_dir "$stage/$name" "$out/$name.tar.gz"
-  fi
+  pack_dir "$stage/$name" "$out/$name" "$target"
   log "dist/c/$(basename "$out/$name".*)"
 done

@@ -34,11 +34,9 @@ for target in "${targets[@]}"; do
     install -m 0755 "$(release_dir "$target")/$program$exe" "$stage/$name/"
   done
   install -m 0644 "$ROOT/README.md" "$ROOT/LICENSE" "$stage/$name/"
+  pack_dir "$stage/$name" "$out/$name" "$target"
   if [ -n "$exe" ]; then
-    python3 "$ROOT/packaging/cli/zip_dir.py" "$stage/$name" "$out/$name.zip" "$(archive_mtime)"
     bash "$ROOT/packaging/cli/msi.sh" "$stage/$name" "$out/$name.msi" "$version"
-  else
-    tar_dir "$stage/$name" "$out/$name.tar.gz"
   fi
   log "dist/cli/$(cd "$out" && echo "$name".*)"
 done

@@ -47,6 +47,16 @@ tar_dir() {
       --mtime="@$(archive_mtime)" -cf - "$(basename "$1")" | gzip -9n >"$2"
 }
 
+# pack_dir DIR OUT TARGET: DIR as OUT.zip for Windows (what its users unpack without extra
+# tools), else OUT.tar.gz.
+pack_dir() {
+  if [[ $3 == *windows* ]]; then
+    python3 "$ROOT/packaging/cli/zip_dir.py" "$1" "$2.zip" "$(archive_mtime)"
+  else
+    tar_dir "$1" "$2.tar.gz"
+  fi
+}
+
 # The static library keeps the DWARF of C objects (ring, compiled by zig cc), which names the
 # build machine's paths (the venv's ziglang include folders). Users get no use from it; drop it.
 strip_static_debug() {
